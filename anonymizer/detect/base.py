@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+PERSON = "PERSON"
+PHONE = "PHONE_NUMBER"
+EMAIL = "EMAIL_ADDRESS"
+URL = "URL"
+KINDS = (PERSON, PHONE, EMAIL, URL)
+
+
+@dataclass
+class Finding:
+    start: int
+    end: int
+    kind: str
+    text: str
+    score: float = 1.0
+    detector: str = ""
+    data: dict = field(default_factory=dict)  # detector specifics (parsed phone, name part…)
+
+    def overlaps(self, other: "Finding") -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+PRIORITY = {"email": 8, "url": 7, "mention": 6, "participant": 5, "phone": 4, "ner": 2, "gazetteer": 1}
+
+
+def resolve_overlaps(findings: list[Finding]) -> list[Finding]:
+    """Keep a non-overlapping set: higher priority detector first, then longer span."""
+    ranked = sorted(findings, key=lambda f: (-PRIORITY.get(f.detector, 0), -(f.end - f.start), f.start))
+    kept: list[Finding] = []
+    for f in ranked:
+        if any(f.overlaps(k) for k in kept):
+            continue
+        kept.append(f)
+    return sorted(kept, key=lambda f: f.start)

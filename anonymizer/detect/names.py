@@ -1,0 +1,127 @@
+"""Other people's names in bodies: Presidio's SpacyRecognizer over a real spaCy NER model.
+
+The spaCy pipeline is loaded from an installed package (never downloaded), with every
+component NER does not need disabled, and run in batches (``nlp.pipe``) through
+Presidio's ``SpacyNlpEngine.process_batch``; Presidio's ``SpacyRecognizer`` turns the
+entities into results.  A cheap pre-filter skips texts that cannot hold a capitalised
+name, and results are filtered by the allow-list in ``rules/names.yaml``.
+"""
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+
+import regex
+
+from ..errors import InputError
+from ..ruleset import load_yaml
+from ..textutil import fold
+from .base import PERSON, Finding
+
+# the spaCy model used per language; languages without an installed model fall back to
+# the French model (Latin-script names are capitalised the same way) — see README.
+MODELS = {"fr": "fr_core_news_md"}
+FALLBACK_MODEL = "fr_core_news_md"
+_CAP_RE = regex.compile(r"(?<![\p{L}\p{M}])\p{Lu}[\p{Ll}\p{M}]")
+_TRIM = " \t'’\"«»“”.,;:!?()[]{}-–—*_~"
+
+
+@lru_cache(maxsize=1)
+def allow_words() -> frozenset[str]:
+    data = load_yaml("names.yaml") or {}
+    words = {fold(w) for w in data.get("allow", []) or []}
+    words |= {fold(w) for w in data.get("calendar", []) or []}
+    return frozenset(words)
+
+
+@lru_cache(maxsize=None)
+def load_spacy(model: str):
+    import spacy
+    if not spacy.util.is_package(model):
+        raise InputError(f"the spaCy model {model} is not installed "
+                         f"(pip install {model.replace('_', '-')}); it is never downloaded at run time")
+    logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
+    nlp = spacy.load(model, exclude=["parser", "lemmatizer", "morphologizer", "attribute_ruler",
+                                     "senter", "tagger"])
+    return nlp
+
+
+@lru_cache(maxsize=None)
+def presidio_parts(model: str, lang: str):
+    """A Presidio NLP engine wrapping our already-loaded pipeline, and a SpacyRecognizer."""
+    from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+    from presidio_analyzer.predefined_recognizers import SpacyRecognizer
+    conf = NerModelConfiguration(
+        model_to_presidio_entity_mapping={"PER": "PERSON", "PERSON": "PERSON", "LOC": "LOCATION",
+                                          "ORG": "ORGANIZATION", "GPE": "LOCATION"},
+        labels_to_ignore=["MISC", "LOC", "ORG", "GPE", "NORP", "FAC", "PRODUCT", "EVENT",
+                          "WORK_OF_ART", "LAW", "LANGUAGE", "DATE", "TIME", "PERCENT",
+                          "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"])
+    engine = SpacyNlpEngine(models=[{"lang_code": lang, "model_name": model}],
+                            ner_model_configuration=conf)
+    engine.nlp = {lang: load_spacy(model)}
+    rec = SpacyRecognizer(supported_language=lang, supported_entities=["PERSON"])
+    return engine, rec
+
+
+def model_for(lang: str) -> str:
+    return MODELS.get(lang, FALLBACK_MODEL)
+
+
+def may_hold_name(text: str) -> bool:
+    """Cheap filter: NER only finds capitalised names, skip texts without a capital word."""
+    for m in _CAP_RE.finditer(text):
+        s = m.start()
+        e = s + 1
+        while e < len(text) and (text[e].isalpha() or text[e] in "-'’"):
+            e += 1
+        if fold(text[s:e]) not in allow_words():
+            return True
+    return False
+
+
+def clean_entity(text: str, s: int, e: int) -> tuple[int, int] | None:
+    while s < e and text[s] in _TRIM:
+        s += 1
+    while e > s and text[e - 1] in _TRIM:
+        e -= 1
+    ent = text[s:e]
+    if len(ent) < 2 or any(c.isdigit() for c in ent) or "@" in ent or "/" in ent:
+        return None
+    if not any(c.isupper() for c in ent):
+        return None
+    words = ent.split()
+    if all(fold(w.strip(_TRIM)) in allow_words() for w in words):
+        return None
+    if len(words) == 1 and ent.isupper() and len(ent) <= 4:
+        return None  # acronyms: USA, CEO, RDV
+    if len(words) > 4:
+        return None
+    return s, e
+
+
+class NameDetector:
+    def __init__(self, lang: str = "fr", batch_size: int = 256):
+        self.lang = lang
+        self.model = model_for(lang)
+        self.batch_size = batch_size
+        self.engine, self.recognizer = presidio_parts(self.model, self.lang)
+
+    def find_batch(self, texts: list[str]) -> list[list[Finding]]:
+        results: list[list[Finding]] = [[] for _ in texts]
+        todo = [i for i, t in enumerate(texts) if may_hold_name(t)]
+        if not todo:
+            return results
+        batch = [texts[i] for i in todo]
+        for i, (text, artifacts) in zip(todo, self.engine.process_batch(
+                batch, language=self.lang, batch_size=self.batch_size)):
+            for r in self.recognizer.analyze(text, ["PERSON"], artifacts):
+                span = clean_entity(text, r.start, r.end)
+                if span is None:
+                    continue
+                s, e = span
+                results[i].append(Finding(s, e, PERSON, text[s:e], float(r.score), "ner"))
+        return results
+
+    def find(self, text: str) -> list[Finding]:
+        return self.find_batch([text])[0]

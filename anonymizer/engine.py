@@ -1,0 +1,358 @@
+"""The one engine behind the CLI, the hook and the library.
+
+Pass 1 (structure): parse the export, register every participant (senders, names in
+system lines, chunk metadata, contact cards) and the chat's language and phone regions.
+Pass 2 (detection): run the cheap detectors (participants, phones, e-mails, URLs) on every
+body, and spaCy NER in batches on the bodies that may hold a name nobody listed.
+Pass 3 (render): turn findings into replacements through the keyed pseudonym map and
+apply them; everything outside the replaced spans is copied byte for byte.
+Then verify the output (fail closed) before anything is written.
+"""
+from __future__ import annotations
+
+import re
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+import phonenumbers
+
+from . import formats
+from .detect.base import EMAIL, KINDS, PERSON, PHONE, URL, Finding, resolve_overlaps
+from .detect.emails import find_emails
+from .detect.names import NameDetector
+from .detect.participants import ParticipantMatcher
+from .detect.phones import PhoneDetector, normalise
+from .detect.urls import find_urls
+from .errors import InputError, VerificationError
+from .formats.base import Record, Replacement, apply_replacements
+from .identities import Identities, Person
+from .language import DEFAULT_REGION, detect_language
+from .pseudonyms import LOCALES, PseudonymMap
+from .textutil import case_like, fold
+
+_DIGIT = re.compile(r"\d")
+
+
+@dataclass
+class Result:
+    text: str
+    format: str
+    language: str
+    messages: int
+    counts: Counter = field(default_factory=Counter)
+    replacements: list[tuple[int, Replacement]] = field(default_factory=list)  # (record index, rep)
+    seconds: float = 0.0
+
+
+class Engine:
+    def __init__(self, key: bytes, language: str | None = None, ner: bool = True,
+                 pmap: PseudonymMap | None = None, regions: list[str] | None = None,
+                 verify: bool = True):
+        self.key = key
+        self.language = language
+        self.ner = ner
+        self.pmap = pmap
+        self.regions = regions
+        self.verify = verify
+        self.identities = Identities()
+        self.matcher = ParticipantMatcher(self.identities)
+        self._name_detectors: dict[str, NameDetector] = {}
+
+    # ------------------------------------------------------------------ setup
+    def _setup(self, records: list[Record], lang_hint: str | None):
+        bodies = []
+        for r in records:
+            for sp in r.bodies[:2]:
+                bodies.append(sp.text(r.raw))
+            if len(bodies) > 400:
+                break
+        lang = self.language or lang_hint or detect_language(bodies)
+        if self.pmap is None:
+            self.pmap = PseudonymMap(self.key, LOCALES.get(lang, "fr_FR"))
+        else:
+            self.pmap.locale = LOCALES.get(lang, "fr_FR")
+        regions = list(self.regions or [])
+        regions.append(DEFAULT_REGION.get(lang, "FR"))
+        self.phones = PhoneDetector(regions)
+        # participants by construction
+        for r in records:
+            if r.sender is not None:
+                label = r.sender_text
+                p = self._register_label(label)
+                if p is not None:
+                    p.messages += 1
+            for sp in r.names:
+                self._register_label(sp.text(r.raw))
+        # regions of participants' numbers help find their national-format numbers
+        extra = []
+        for p in self.identities.persons.values():
+            if p.phone is not None:
+                reg = phonenumbers.region_code_for_number(p.phone)
+                if reg and reg not in regions and reg not in extra:
+                    extra.append(reg)
+        if extra:
+            self.phones = PhoneDetector(regions + extra[:3])
+        self.pmap.add_forbidden(self.identities.name_tokens())
+        return lang
+
+    def _lang_of(self, text: str) -> str:
+        return self.language or detect_language([text])
+
+    def _register_label(self, label: str) -> Person | None:
+        num = self.phones.parse_label(label)
+        if num is not None:
+            return self.identities.add_phone(num, label)
+        return self.identities.add_name(label)
+
+    def _ner(self, lang: str) -> NameDetector:
+        if lang not in self._name_detectors:
+            self._name_detectors[lang] = NameDetector(lang)
+        return self._name_detectors[lang]
+
+    # ------------------------------------------------------------------ detection
+    def detect_text(self, text: str, ner_findings: list[Finding] | None = None) -> list[Finding]:
+        found: list[Finding] = []
+        found += self.matcher.find(text)
+        found += find_emails(text)
+        found += self.phones.find(text)
+        found += find_urls(text)
+        if ner_findings:
+            found += ner_findings
+        return resolve_overlaps(found)
+
+    def run_ner(self, texts: list[str], lang: str) -> list[list[Finding]]:
+        if not self.ner:
+            return [[] for _ in texts]
+        det = self._ner(lang)
+        out = det.find_batch(texts)
+        for lst in out:
+            for f in lst:
+                # a name found by NER becomes a person, so its other mentions follow
+                if not self.matcher.find(f.text) or len(f.text.split()) > 1:
+                    p = self.identities.add_name(f.text, dynamic=True)
+                    if p is not None:
+                        f.data["person"] = p
+        return out
+
+    # ------------------------------------------------------------------ rendering
+    def render_finding(self, f: Finding, text: str) -> str | None:
+        if f.kind == PERSON:
+            return self._render_person(f)
+        if f.kind == PHONE:
+            return self._render_phone(f.text, f.data["number"])
+        if f.kind == EMAIL:
+            return self.pmap.email(f.text)
+        if f.kind == URL:
+            return self.pmap.url(f.text)
+        return None
+
+    def _render_person(self, f: Finding) -> str | None:
+        person: Person | None = f.data.get("person")
+        role = f.data.get("role")
+        if person is None:
+            person = self.identities.add_name(f.text, dynamic=True)
+            if person is None:
+                return None
+        if role is None:
+            # a NER span: map it through the matcher's view of the person
+            sub = self.matcher.find(f.text)
+            if sub and sub[0].start == 0 and sub[0].end == len(f.text):
+                return self._render_person(sub[0])
+            role = "full" if person.surname else "first"
+        fake_first = self.pmap.first_name(person.first)
+        if role == "first":
+            return case_like(f.text, fake_first, person.first)
+        fake_last = self.pmap.last_name(person.surname)
+        if role == "last":
+            return case_like(f.text, fake_last, person.surname)
+        # full: first + separator + surname as written
+        n1 = len(person.first)
+        sep = f.text[n1:len(f.text) - len(person.surname)] or " "
+        return (case_like(f.text[:n1], fake_first, person.first) + sep
+                + case_like(f.text[len(f.text) - len(person.surname):], fake_last, person.surname))
+
+    def _render_phone(self, original: str, number: phonenumbers.PhoneNumber) -> str:
+        fake = self.pmap.phone(number)
+        real_nsn = phonenumbers.national_significant_number(number)
+        fake_nsn = phonenumbers.national_significant_number(fake)
+        digits = "".join(_DIGIT.findall(normalise(original)))
+        if len(fake_nsn) == len(real_nsn) and digits.endswith(real_nsn):
+            # substitute the national significant number's digits, keep every separator
+            repl = list(fake_nsn)
+            out = list(original)
+            i = len(out) - 1
+            while repl and i >= 0:
+                if out[i].isdigit():
+                    out[i] = repl.pop()
+                i -= 1
+            return "".join(out)
+        fmt = (phonenumbers.PhoneNumberFormat.INTERNATIONAL if original.lstrip().startswith(("+", "00"))
+               else phonenumbers.PhoneNumberFormat.NATIONAL)
+        return phonenumbers.format_number(fake, fmt)
+
+    def _label_replacements(self, label: str) -> list[tuple[int, int, str, str]]:
+        """Replacements inside a sender label / structural name."""
+        num = self.phones.parse_label(label)
+        if num is not None:
+            return [(0, len(label), self._render_phone(label, num), PHONE)]
+        out = []
+        for f in self.matcher.find(label):
+            new = self._render_person(f)
+            if new is not None and new != f.text:
+                out.append((f.start, f.end, new, PERSON))
+        return out
+
+    # ------------------------------------------------------------------ main
+    def process_text(self, text: str, fmt: str | None = None, name: str = "input") -> Result:
+        t0 = time.perf_counter()
+        fmt = fmt or formats.detect_format(text)
+        records = list(formats.parse(text, fmt))
+        lang = self._setup(records, None)
+        # detection: NER batched over every body span first (registers new people)
+        spans = [(ri, si) for ri, r in enumerate(records) for si in range(len(r.bodies))]
+        texts = [records[ri].bodies[si].text(records[ri].raw) for ri, si in spans]
+        ner = self.run_ner(texts, lang)
+        pieces: list[str] = []
+        result = Result(text="", format=fmt, language=lang, messages=0)
+        span_i = 0
+        for ri, r in enumerate(records):
+            reps: list[Replacement] = []
+            for sp in r.structural_spans():
+                label = sp.text(r.raw)
+                for s, e, new, kind in self._label_replacements(label):
+                    reps.append(Replacement(sp.start + s, sp.start + e, new, kind, "structure",
+                                            1.0, label[s:e]))
+            for sp in r.bodies:
+                body = sp.text(r.raw)
+                for f in self.detect_text(body, ner[span_i]):
+                    new = self.render_finding(f, body)
+                    if new is None or new == f.text:
+                        continue
+                    reps.append(Replacement(sp.start + f.start, sp.start + f.end, new, f.kind,
+                                            f.detector, f.score, f.text))
+                span_i += 1
+            reps = _drop_overlaps(reps)
+            for rep in reps:
+                result.counts[rep.kind] += 1
+                result.replacements.append((ri, rep))
+            pieces.append(apply_replacements(r.raw, reps) if reps else r.raw)
+            if r.kind in (formats.base.MESSAGE, formats.base.SYSTEM):
+                result.messages += 1
+        result.text = "".join(pieces)
+        if self.verify:
+            self.verify_output(text, result, records, fmt, name)
+        result.seconds = time.perf_counter() - t0
+        return result
+
+    # ------------------------------------------------------------------ verification
+    def verify_output(self, original: str, result: Result, records: list[Record], fmt: str, name: str):
+        out = result.text
+        out_records = list(formats.parse(out, fmt))
+        if len(out_records) != len(records):
+            raise VerificationError(f"{name}: verification failed: {len(records)} records in, "
+                                    f"{len(out_records)} out")
+        if out.count("\n") != original.count("\n") or out.count("\r") != original.count("\r"):
+            raise VerificationError(f"{name}: verification failed: line structure changed")
+        for a, b in zip(records, out_records):
+            if a.header and a.raw[a.header.start:a.header.end] != b.raw[b.header.start:b.header.end] \
+                    if b.header else a.header is not None:
+                raise VerificationError(f"{name}: verification failed: a timestamp changed "
+                                        f"(record {a.index + 1})")
+        leaks = self.find_leaks(out_records)
+        if leaks:
+            where, kind, value = leaks[0]
+            raise VerificationError(f"{name}: verification failed: a real {kind} "
+                                    f"({redact(value)}) is still present in record {where + 1}; "
+                                    f"nothing was written")
+
+    def real_values(self):
+        """Real values known to the run: (kind, folded value or digits)."""
+        vals = []
+        for tok in self.identities.name_tokens(dynamic=False):
+            if len(tok) >= 3:
+                vals.append((PERSON, fold(tok)))
+        for kind in ("phone",):
+            for e164 in self.pmap.entries.get(kind, {}):
+                vals.append((PHONE, e164.lstrip("+")))
+        for e in self.pmap.entries.get("email", {}):
+            vals.append((EMAIL, e.lower()))
+        for u in self.pmap.entries.get("url", {}):
+            vals.append((URL, u.lower()))
+        return vals
+
+    def find_leaks(self, out_records: list[Record]) -> list[tuple[int, str, str]]:
+        """Real values still present in the output, outside text we inserted."""
+        fakes = set()
+        for table in self.pmap.entries.values():
+            fakes.update(fold(v) for v in table.values())
+        name_rx = _word_rx({v for k, v in self.real_values() if k == PERSON} - fakes)
+        dyn = sorted({t for t in self.identities.name_tokens(dynamic=True) if len(t) >= 3} - 
+                     {v for table in self.pmap.entries.values() for v in table.values()})
+        dyn_rx = _word_rx(set(dyn) | {t.upper() for t in dyn}, fold_case=False)
+        leaks = []
+        other = [(k, v) for k, v in self.real_values() if k in (EMAIL, URL)]
+        phones = {v for k, v in self.real_values() if k == PHONE}
+        for r in out_records:
+            for sp in r.bodies + r.structural_spans():
+                t = sp.text(r.raw)
+                ft = fold(t)
+                if name_rx is not None:
+                    for m in name_rx.finditer(ft):
+                        if not self._inserted_name(r, t, m.start(), m.end()):
+                            leaks.append((r.index, PERSON, t[m.start():m.end()]))
+                if dyn_rx is not None:
+                    for m in dyn_rx.finditer(t):
+                        leaks.append((r.index, PERSON, m.group()))
+                lt = t.lower()
+                for k, v in other:
+                    if v in lt:
+                        leaks.append((r.index, k, v))
+                if phones:
+                    digits = "".join(_DIGIT.findall(t))
+                    for v in phones:
+                        if len(v) >= 8 and v[-8:] in digits:
+                            leaks.append((r.index, PHONE, v))
+        return leaks
+
+    def _inserted_name(self, r: Record, t: str, s: int, e: int) -> bool:
+        """A real token that is also part of a fake we inserted is not a leak."""
+        word = fold(t[s:e])
+        for table in (self.pmap.entries.get("first", {}), self.pmap.entries.get("last", {})):
+            for fake in table.values():
+                if word in fold(fake).split():
+                    return True
+        return False
+
+
+def _drop_overlaps(reps: list[Replacement]) -> list[Replacement]:
+    reps = sorted(reps, key=lambda r: (r.start, -(r.end - r.start)))
+    out: list[Replacement] = []
+    end = -1
+    for r in reps:
+        if r.start >= end:
+            out.append(r)
+            end = r.end
+    return out
+
+
+def _word_rx(words, fold_case=True):
+    import regex
+    words = sorted((w for w in words if w), key=len, reverse=True)
+    if not words:
+        return None
+    body = "|".join(regex.escape(w) for w in words)
+    return regex.compile(rf"(?<![\p{{L}}\p{{M}}\p{{N}}_])(?:{body})(?![\p{{L}}\p{{M}}\p{{N}}_])")
+
+
+def redact(value: str) -> str:
+    """``Jean Dupont`` -> ``J••• D•••``; ``+33 6 12 34 56 78`` -> ``+33 6 •• •• •• 78``."""
+    if _DIGIT.search(value) and not any(c.isalpha() for c in value):
+        digits = [i for i, c in enumerate(value) if c.isdigit()]
+        keep = set(digits[:3] + digits[-2:])
+        return "".join(c if (not c.isdigit() or i in keep) else "•" for i, c in enumerate(value))
+    out = []
+    for w in value.split(" "):
+        out.append(w[:1] + "•" * min(3, max(len(w) - 1, 0)) if w else w)
+    return " ".join(out)

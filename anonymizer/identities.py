@@ -1,0 +1,137 @@
+"""People, and every way a chat writes them.
+
+A person is known by a sender label, a name in a system line or metadata, a contact card,
+or a name found in a body.  Their variants — full name, first name alone, surname alone,
+lowercase, accents stripped, ``@Name`` — all fold (lowercase, no accents) to the same key,
+so they all reach the same pseudonym.  Phone-number identities are keyed by E.164, which
+links ``+33 6 12 34 56 78`` as a sender, ``06.12.34.56.78`` in a body and ``@33612345678``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import phonenumbers
+
+from .ruleset import load_yaml
+from .textutil import NAME_TOKEN_RE, PARTICLES, fold
+
+
+@lru_cache(maxsize=1)
+def not_name_words() -> frozenset[str]:
+    data = load_yaml("names.yaml") or {}
+    words = set()
+    for w in data.get("label_words_kept", []) or []:
+        words.add(fold(w))
+    return frozenset(words)
+
+
+@dataclass
+class Person:
+    key: str
+    first: str | None = None
+    surname: str | None = None
+    phone: phonenumbers.PhoneNumber | None = None
+    labels: set[str] = field(default_factory=set)
+    messages: int = 0
+    dynamic: bool = False      # found in a body (NER), not from the chat's structure
+
+
+def split_name(label: str) -> tuple[str | None, str | None]:
+    """'Jean Dupont' -> ('Jean', 'Dupont'); 'Pierre Le Goff' -> ('Pierre', 'Le Goff')."""
+    head = label.split("(")[0]
+    toks = [m for m in NAME_TOKEN_RE.finditer(head)]
+    kept = not_name_words()
+    toks = [m for m in toks if fold(m.group()) not in kept and len(m.group()) >= 2
+            or (m.group().lower() in PARTICLES and len(m.group()) >= 1)]
+    # drop leading particles / kept words
+    while toks and toks[0].group().lower() in PARTICLES:
+        toks.pop(0)
+    if not toks:
+        return None, None
+    first = toks[0].group()
+    if len(toks) == 1:
+        return first, None
+    s, e = toks[1].start(), toks[-1].end()
+    surname = head[s:e]
+    # normalise inner spacing of the surname to single spaces between tokens
+    surname = " ".join(t.group() for t in toks[1:])
+    if surname.lower() in PARTICLES:
+        return first, None
+    return first, surname
+
+
+class Identities:
+    def __init__(self):
+        self.persons: dict[str, Person] = {}
+        self.by_phone: dict[str, Person] = {}
+        self.version = 0
+
+    def _get(self, key: str) -> Person:
+        p = self.persons.get(key)
+        if p is None:
+            p = Person(key=key)
+            self.persons[key] = p
+            self.version += 1
+        return p
+
+    def add_phone(self, number: phonenumbers.PhoneNumber, label: str | None = None) -> Person:
+        e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        p = self.by_phone.get(e164)
+        if p is None:
+            p = self._get("tel:" + e164)
+            p.phone = number
+            self.by_phone[e164] = p
+        if label:
+            p.labels.add(label)
+        return p
+
+    def add_name(self, label: str, dynamic: bool = False) -> Person | None:
+        first, surname = split_name(label)
+        if not first:
+            return None
+        key = "name:" + fold(first) + ("|" + fold(surname) if surname else "")
+        existed = key in self.persons
+        p = self._get(key)
+        if not existed:
+            p.first, p.surname, p.dynamic = first, surname, dynamic
+        elif not dynamic:
+            p.dynamic = False
+        p.labels.add(label)
+        return p
+
+    def link_phone(self, person: Person, number: phonenumbers.PhoneNumber) -> None:
+        """Declare that ``number`` belongs to ``person`` (contact cards, user rules)."""
+        e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        person.phone = number
+        self.by_phone[e164] = person
+
+    def name_tokens(self, dynamic: bool | None = None) -> set[str]:
+        """Real name tokens (for keeping pseudonyms disjoint from real names).
+
+        ``dynamic``: None = all people, False = participants only, True = found in bodies only.
+        """
+        out = set()
+        for p in self.persons.values():
+            if dynamic is not None and p.dynamic != dynamic:
+                continue
+            for part in (p.first, p.surname):
+                if part:
+                    out.add(part)
+                    out.update(t for t in part.split() if t.lower() not in PARTICLES)
+        return out
+
+    def variants(self):
+        """Yield (variant text, role, person) for every matchable form."""
+        for p in self.persons.values():
+            if not p.first:
+                continue
+            if p.surname:
+                yield f"{p.first} {p.surname}", "full", p
+                yield p.surname, "last", p
+                words = [w for w in p.surname.split() if w.lower() not in PARTICLES]
+                if len(words) > 1:
+                    for w in words:
+                        if len(w) >= 3:
+                            yield w, "last", p
+            yield p.first, "first", p

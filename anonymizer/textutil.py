@@ -1,0 +1,62 @@
+"""Small text helpers: length-preserving folding, case transfer, name tokens."""
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+import regex
+
+
+@lru_cache(maxsize=65536)
+def _fold_char(c: str) -> str:
+    d = unicodedata.normalize("NFD", c)
+    base = d[0] if d else c
+    if len(base) != 1:
+        base = c
+    low = base.lower()
+    return low if len(low) == 1 else base
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip accents, one character in, one character out (offsets kept)."""
+    if text.isascii():
+        return text.lower()
+    return "".join(_fold_char(c) for c in text)
+
+
+def strip_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
+def has_accents(text: str) -> bool:
+    return strip_accents(text) != text
+
+
+def case_like(template: str, value: str, real: str | None = None) -> str:
+    """Render ``value`` in the case style of ``template`` (lower, UPPER, Title).
+
+    When ``real`` (the canonical real name) has accents that ``template`` dropped, the
+    fake drops its accents too (``helene`` for ``Hélène`` -> ``oceane``).
+    """
+    letters = [c for c in template if c.isalpha()]
+    if letters and all(c.islower() for c in letters):
+        value = value.lower()
+    elif letters and len(letters) > 1 and all(c.isupper() for c in letters):
+        value = value.upper()
+    if real is not None and has_accents(real) and not has_accents(template) and has_accents(value):
+        value = strip_accents(value)
+    return value
+
+
+# a name token: letters, inner apostrophes/hyphens (Jean-Baptiste, N'Diaye, O’Brien)
+NAME_TOKEN_RE = regex.compile(r"\p{L}[\p{L}\p{M}]*(?:['’\-]\p{L}[\p{L}\p{M}]*)*")
+PARTICLES = {"le", "la", "de", "du", "des", "d'", "van", "von", "der", "den", "da", "di", "del",
+             "della", "dos", "das", "ben", "bin", "el", "al", "ter", "ten", "mac", "st", "y"}
+
+
+def name_tokens(label: str) -> list[str]:
+    return NAME_TOKEN_RE.findall(label)
+
+
+def is_word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"
