@@ -34,6 +34,12 @@ from .textutil import case_like, fold
 
 _DIGIT = re.compile(r"\d")
 
+# Extension points for further detectors (see anonymizer/detect/*):
+# EXTRA_DETECTORS: callables (text, engine) -> list[Finding];
+# RENDERERS: kind -> callable (finding, engine) -> replacement text (None = keep).
+EXTRA_DETECTORS: list = []
+RENDERERS: dict = {}
+
 
 @dataclass
 class Result:
@@ -43,6 +49,7 @@ class Result:
     messages: int
     counts: Counter = field(default_factory=Counter)
     replacements: list[tuple[int, Replacement]] = field(default_factory=list)  # (record index, rep)
+    texts: list[str] = field(default_factory=list)  # each record's new raw text
     seconds: float = 0.0
 
 
@@ -118,6 +125,8 @@ class Engine:
         found += find_emails(text)
         found += self.phones.find(text)
         found += find_urls(text)
+        for det in EXTRA_DETECTORS:
+            found += det(text, self)
         if ner_findings:
             found += ner_findings
         return resolve_overlaps(found)
@@ -146,6 +155,8 @@ class Engine:
             return self.pmap.email(f.text)
         if f.kind == URL:
             return self.pmap.url(f.text)
+        if f.kind in RENDERERS:
+            return RENDERERS[f.kind](f, self)
         return None
 
     def _render_person(self, f: Finding) -> str | None:
@@ -206,15 +217,28 @@ class Engine:
 
     # ------------------------------------------------------------------ main
     def process_text(self, text: str, fmt: str | None = None, name: str = "input") -> Result:
+        """Anonymise a whole text export (WhatsApp, chunk, plain)."""
         t0 = time.perf_counter()
         fmt = fmt or formats.detect_format(text)
         records = list(formats.parse(text, fmt))
-        lang = self._setup(records, None)
+        result = self.transform(records, fmt)
+        if self.verify:
+            self.verify_output(text, result, records, fmt, name)
+        result.seconds = time.perf_counter() - t0
+        return result
+
+    def transform(self, records: list[Record], fmt: str = "records",
+                  lang: str | None = None) -> Result:
+        """Anonymise parsed records; ``result.texts`` holds each record's new ``raw``.
+
+        Format adapters that are not line-based (JSON exports…) build records whose ``raw``
+        is one string value, call this, and write ``result.texts`` back into their tree.
+        """
+        lang = self._setup(records, lang)
         # detection: NER batched over every body span first (registers new people)
         spans = [(ri, si) for ri, r in enumerate(records) for si in range(len(r.bodies))]
         texts = [records[ri].bodies[si].text(records[ri].raw) for ri, si in spans]
         ner = self.run_ner(texts, lang)
-        pieces: list[str] = []
         result = Result(text="", format=fmt, language=lang, messages=0)
         span_i = 0
         for ri, r in enumerate(records):
@@ -237,13 +261,10 @@ class Engine:
             for rep in reps:
                 result.counts[rep.kind] += 1
                 result.replacements.append((ri, rep))
-            pieces.append(apply_replacements(r.raw, reps) if reps else r.raw)
+            result.texts.append(apply_replacements(r.raw, reps) if reps else r.raw)
             if r.kind in (formats.base.MESSAGE, formats.base.SYSTEM):
                 result.messages += 1
-        result.text = "".join(pieces)
-        if self.verify:
-            self.verify_output(text, result, records, fmt, name)
-        result.seconds = time.perf_counter() - t0
+        result.text = "".join(result.texts)
         return result
 
     # ------------------------------------------------------------------ verification

@@ -14,6 +14,8 @@ string must occur in the file; keep words must not contain a name token).
 manifest.json maps each file path (relative to the repo root) to:
   format          "whatsapp" | "chunk" | "plain"
   layout          short layout id
+  authored_messages  how many of those are written by a participant (the others are
+                  system lines: Android author-less lines, iOS chat-name/actor lines)
   messages        number of lines that start a new message (system lines included),
                   counted with header_regex on the written file (BOM removed, lines
                   split on LF, trailing CR removed); 0 for plain text
@@ -98,6 +100,7 @@ class Chat:
         self.records = []          # list of str (with "\n" for continuation lines)
         self.senders = []          # ordered, raw sender strings of real messages
         self.system_senders = []   # iOS chat-name senders of system lines
+        self.n_authored = 0        # records written with m() (not system lines)
 
     def _add_sender(self, lst, sender):
         if sender not in lst:
@@ -111,6 +114,7 @@ class Chat:
         else:
             rec = f"{LRM if lrm else ''}[{ts}] {sender}: {body}"
         self._add_sender(self.senders, sender)
+        self.n_authored += 1
         self.records.append(rec)
 
     def s(self, ts, body, chat=None, lrm_body=True):
@@ -214,7 +218,8 @@ add(c, format="whatsapp",
     emails=["helene.martin@gmail.com"],
     keep=["Salut", "lundi", "février", "Paris", "Lyon", "Chamonix", "merci", "Bienvenue", "crampons",
           "refuge", "WhatsApp", "Médias omis", "Ce message a été supprimé", "Ce message a été modifié",
-          "fichier joint", "Rendez-vous", "Bonsoir", "jeudi", "Argentière"])
+          "fichier joint", "Rendez-vous", "Bonsoir", "jeudi", "Argentière",
+          "IMG-20250122-WA0001.jpg"])
 
 # ==========================================================================
 # 2. Android, French, older "dd/mm/yyyy à HH:MM - "
@@ -284,7 +289,8 @@ add(c, format="whatsapp",
     urls=["https://www.facebook.com/groups/soutien.bellevue"],
     emails=["fatou.diallo@laposte.net"],
     keep=["Bonjour", "Rappel", "mercredi", "médiathèque", "Merci", "CM2", "Médias omis",
-          "Ce message a été supprimé", "Ce message a été modifié", "goûter"])
+          "Ce message a été supprimé", "Ce message a été modifié", "goûter",
+          "PTT-20250313-WA0002.opus"])
 
 # ==========================================================================
 # 4. Android, en-US, 12h with NNBSP before AM/PM
@@ -321,7 +327,8 @@ add(c, format="whatsapp",
     urls=["https://www.nps.gov/yose/planyourvisit/conditions.htm", "instagram.com/marguerite.hikes"],
     emails=["dwayne.kowalczyk@yahoo.com"],
     keep=["Yosemite", "Friday", "January", "Venmo", "Snacks", "campsite", "Upper Pines", "Oops",
-          "Media omitted", "This message was deleted", "This message was edited", "WhatsApp", "headlamps"])
+          "Media omitted", "This message was deleted", "This message was edited", "WhatsApp", "headlamps",
+          "IMG-20230105-WA0003.jpg"])
 
 # ==========================================================================
 # 5. Android, en-US, 12h with a plain space before AM/PM (older export)
@@ -388,13 +395,14 @@ c.m(d + "09:06", "Merve Yıldız", "Meine Mail, falls ihr die Fotos wollt: merve
 c.s("05.08.21, 22:14", f"{P} hat die Gruppe verlassen")
 c.m("06.08.21, 10:00", "Jonas Weber", "Danke an alle, bis Samstag! Grüße aus München")
 add(c, format="whatsapp",
-    names=["Jonas", "Weber", "Friederike", "Hoffmann", "Merve", "Yıldız", "Konstantin"],
+    names=["Jonas", "Weber", "Friederike", "Hoffmann", "Merve", "Yıldız", "yildiz", "Konstantin"],
     phones=[P, "4915123456789", "0151 2345 6789", "0176/98765432"],
     urls=["https://maps.app.goo.gl/Xk3vQp9LmZ2aB7cD8"],
     emails=["merve.yildiz@gmx.de"],
     keep=["Hallo", "Samstag", "August", "Englischen Garten", "Salat", "Danke", "Grüße", "München",
           "Kohle", "Halloumi", "Medien ausgeschlossen", "Diese Nachricht wurde gelöscht",
-          "Diese Nachricht wurde bearbeitet", "Willkommen", "Treffpunkt"])
+          "Diese Nachricht wurde bearbeitet", "Willkommen", "Treffpunkt",
+          "IMG-20210804-WA0007.jpg"])
 
 # ==========================================================================
 # 7. Android, Spanish, 12h "d/m/yyyy h:mm p. m. - " (NBSP inside "p. m.")
@@ -639,7 +647,8 @@ add(c, format="whatsapp",
     urls=[],
     emails=["eetu.nieminen@gmail.com"],
     keep=["Moi", "Kiitos", "Helsingistä", "perjantaina", "klo", "16.30", "18.30", "Kuopiossa",
-          "Tervetuloa", "saunavihdat", "image omitted", "This message was deleted."])
+          "Tervetuloa", "saunavihdat", "image omitted", "This message was deleted.",
+          "00000007-PHOTO-2021-07-18-20-30-44.jpg"])
 
 # ==========================================================================
 # 13. Chunk file (French, two chunks, Android fr 24h content)
@@ -693,6 +702,10 @@ class ChunkFile:
     def participants(self):
         return self.senders
 
+    @property
+    def n_authored(self):
+        return sum(b[5].n_authored for b in self.blocks)
+
     system_senders = []
 
 
@@ -738,7 +751,8 @@ add(cf, format="chunk",
     keep=["Merci", "NotebookLM", "ChatGPT", "USA", "Paris", "lundi", "janvier", "Perplexity",
           "Médias omis", "Ce message a été supprimé", "Ce message a été modifié", "fichier joint",
           "=== MÉTADONNÉES CHUNK ===", "=== CONTENU ===", "Période:", "Participants:", "Topics:",
-          "Tokens: 521", "Messages: 11", "null → null", "2025-01-22 → 2025-01-23"])
+          "Tokens: 521", "Messages: 11", "null → null", "2025-01-22 → 2025-01-23",
+          "IMG-20250123-WA0004.jpg"])
 
 # ==========================================================================
 # 14. Chunk file (English, single chunk, Android en-GB 24h content)
@@ -771,7 +785,7 @@ add(cf, format="chunk",
     keep=["Thanks", "Cheers", "Netflix", "Monday", "Tuesday", "London", "Morning", "Boiler", "landlord",
           "Media omitted", "This message was deleted", "This message was edited",
           "=== MÉTADONNÉES CHUNK ===", "=== CONTENU ===", "Période:", "Participants:", "Topics: bills, flat",
-          "Tokens: 287", "Messages: 13"])
+          "Tokens: 287", "Messages: 13", "2020-10-05 → 2020-10-06"])
 
 # ==========================================================================
 # 15. Plain text notes (not a chat)
@@ -846,7 +860,7 @@ def main() -> int:
             rel, text = spec["rel"], obj
             eol, bom, layout, hrx = "LF", False, spec["layout"], None
             participants, system_senders, hformat, language = [], [], None, "fr"
-            n_records = 0
+            n_records = n_authored = 0
         else:
             rel, text = obj.rel, obj.render()
             eol = {"\n": "LF", "\r\n": "CRLF"}[obj.eol]
@@ -857,6 +871,7 @@ def main() -> int:
             system_senders = list(obj.system_senders)
             hformat, language = obj.hformat, obj.language
             n_records = len(obj.records)
+            n_authored = obj.n_authored
         path = ROOT / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "w", encoding="utf-8", newline="") as fh:
@@ -893,6 +908,7 @@ def main() -> int:
             "layout": layout,
             "language": language,
             "messages": n,
+            "authored_messages": n_authored,
             "participants": participants,
             "system_senders": system_senders,
             "names": names,
