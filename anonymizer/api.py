@@ -21,7 +21,12 @@ class Anonymizer:
 
     def __init__(self, key: bytes | str | None = None, language: str | None = None,
                  map_path: str | os.PathLike | None = None, ner: bool = True,
-                 key_file: str | None = None, verify: bool = True):
+                 key_file: str | None = None, verify: bool = True, policy: dict | None = None,
+                 shift_dates: int | str | None = None):
+        from .dateshift import parse_shift
+        from .policy import parse_policy
+        self.policy = parse_policy(policy)  # {"IBAN": "redact", "CITY": "keep"}
+        self.shift_dates = parse_shift(shift_dates)  # None, days (multiple of 7) or "auto"
         if isinstance(key, str):
             key = key.encode("utf-8")
         if key is None:
@@ -34,16 +39,37 @@ class Anonymizer:
         self.ner = ner
         self.verify = verify
         self.pmap = PseudonymMap(key, LOCALES.get(language or "fr", "fr_FR"))
+        self.seal_map = False
         if self.map_path:
             self.pmap.load(self.map_path)
 
+    @classmethod
+    def from_config(cls, start: str | os.PathLike | None = None, config: str | os.PathLike | None = None,
+                    **overrides) -> "Anonymizer":
+        """Use the project's settings (``.anonymizer.toml`` / ``[tool.anonymizer]``): key, map, language."""
+        from .config import load_config
+        cfg = load_config(start, config)
+        key = overrides.pop("key", None)
+        if key is None and overrides.get("key_file") is None:
+            key, stable = cfg.key()
+            if not stable:
+                key = None
+        kw = {"language": cfg.language, "ner": cfg.ner, "policy": getattr(cfg, "policy", None),
+              "shift_dates": getattr(cfg, "shift_dates", None),
+              "map_path": cfg.effective_map if key is not None else None}
+        kw.update(overrides)
+        anon = cls(key=key, **kw)
+        anon.seal_map = cfg.encrypt_map and kw["map_path"] == cfg.effective_map
+        return anon
+
     def _engine(self) -> Engine:
         return Engine(self.key, language=self.language, ner=self.ner, pmap=self.pmap,
-                      verify=self.verify)
+                      verify=self.verify, policy=self.policy, shift_dates=self.shift_dates)
 
     def analyze(self, text: str, language: str | None = None) -> list[Finding]:
         """Findings (start, end, kind, text, score) in a free text, offsets into ``text``."""
-        eng = Engine(self.key, language=language or self.language, ner=self.ner, pmap=self.pmap)
+        eng = Engine(self.key, language=language or self.language, ner=self.ner, pmap=self.pmap,
+                     policy=self.policy)
         eng._setup([], language or self.language)
         lang = language or self.language or eng._lang_of(text)
         ner = eng.run_ner([text], lang)[0]
@@ -55,7 +81,7 @@ class Anonymizer:
     def process(self, text: str, fmt: str | None = None, name: str = "input") -> Result:
         res = self._engine().process_text(text, fmt, name)
         if self.map_path:
-            self.pmap.save(self.map_path)
+            self.pmap.save(self.map_path, encrypt=self.seal_map)
         return res
 
     def anonymize_file(self, src, dst, fmt: str | None = None) -> Result:

@@ -8,8 +8,11 @@ from pathlib import Path
 import click
 
 from .errors import EXIT_INPUT, AnonymizerError, InputError
+from . import formats
 from .formats import FORMATS
-from .io import atomic_write_bytes, decode_bytes, encode_text, read_input
+from .io import (Interrupted, atomic_write_bytes, check_structured, critical, decode_bytes,
+                 encode_text, install_signal_handlers, read_input, read_stream,
+                 restore_signal_handlers)
 from .pseudonyms import KeyError_, LOCALES, PseudonymMap, load_key
 
 
@@ -38,8 +41,8 @@ def main():
 
 
 @main.command("run")
-@click.argument("src", type=click.Path(dir_okay=False, allow_dash=True))
-@click.argument("dst", type=click.Path(dir_okay=False, allow_dash=True), required=False)
+@click.argument("src", type=click.Path(allow_dash=True))
+@click.argument("dst", type=click.Path(allow_dash=True), required=False)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Force the input format (default: auto-detect).")
 @click.option("--lang", help="Language of the chat (fr, en, de, es, it, pt, nl); default: detected.")
 @click.option("--key-file", type=click.Path(dir_okay=False), help="Secret key file (else $ANONYMIZER_KEY, else a random key for this run).")
@@ -49,24 +52,86 @@ def main():
 @click.option("--no-ner", is_flag=True, help="Skip spaCy name recognition (participants, phones, URLs, e-mails only).")
 @click.option("--no-verify", is_flag=True, help="Skip the post-scan of the output (only if you know why).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary on stderr.")
-def run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_verify, quiet):
-    """Anonymise SRC into DST (use - for stdin/stdout)."""
+@click.option("--field", "fields", multiple=True, help="Dataset text field/column to anonymise (repeatable; JSONL, JSON, CSV).")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False), metavar="FILE.html",
+              help="Also write a self-contained HTML page to review the changes (shareable: no real value unless --reveal).")
+@click.option("--reveal", is_flag=True, help="Put the real values in the --report page (private: never share it).")
+@click.option("--dry-run", is_flag=True, help="Print what would be replaced (originals redacted); write nothing.")
+@click.option("--policy", "policy", multiple=True, metavar="KIND=ACTION",
+              help="Per-kind action: replace (default), redact (<IBAN>) or keep; repeatable, e.g. --policy CITY=keep --policy IBAN=redact.")
+@click.option("--shift-dates", "shift_dates", metavar="DAYS|auto",
+              help="Move every timestamp and date in the text by one offset (a multiple of 7 days, weekdays kept); auto = keyed offset.")
+def run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_verify, quiet, fields=(),
+        report_path=None, reveal=False, dry_run=False, policy=(), shift_dates=None):
+    """Anonymise SRC into DST (use - for stdin/stdout).
+
+    \b
+    Examples:
+      anonymize chat.txt chat.anon.txt
+      anonymize chat.txt chat.anon.txt --report review.html   # then open review.html
+      anonymize chat.txt --dry-run                            # what would change, nothing written
+      anonymize chat.txt out.txt --report private.html --reveal   # real values: keep private
+      anonymize chat.txt out.txt --no-ner -q                  # fast, silent
+
+    \b
+    Nothing is written unless the whole run succeeds and the output passes verification
+    (same messages, lines and timestamps; no known real value left). DST is written
+    atomically (temp file + fsync + rename) and never overwritten without --force.
+
+    \b
+    Exit codes:
+      0    ok
+      1    findings (check mode)
+      2    usage or input error (unreadable, binary, empty, truncated file; disk full…)
+      3    verification failed: nothing was written
+      130  interrupted (143 on SIGTERM): nothing was written
+    Set ANONYMIZER_DEBUG=1 to get a traceback for unexpected errors.
+    """
+    name = "stdin" if src == "-" else src
+    state = {"committed": False}
+    install_signal_handlers()
     try:
-        _run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_verify, quiet)
+        _run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_verify, quiet,
+             state, fields, ui={"report": report_path, "reveal": reveal, "dry_run": dry_run,
+                 "policy": policy, "shift_dates": shift_dates})
     except AnonymizerError as exc:
         _fail(str(exc), exc.exit_code)
     except KeyError_ as exc:
         _fail(str(exc), EXIT_INPUT)
-    except KeyboardInterrupt:
-        _fail("interrupted; nothing was written", 130)
+    except KeyboardInterrupt as exc:  # SIGINT, and SIGTERM/SIGHUP through io.Interrupted
+        code = exc.exit_code if isinstance(exc, Interrupted) else 130
+        _fail("interrupted after the output was written" if state["committed"]
+              else "interrupted; nothing was written", code)
+    except BrokenPipeError:
+        # stdout closed early (``| head``): not an error of ours, and nothing more to say
+        os._exit(EXIT_INPUT)
+    except MemoryError:
+        _fail(f"{name}: out of memory; nothing was written (split the export)", EXIT_INPUT)
+    except OSError as exc:
+        _fail(f"{exc.filename or name}: {exc.strerror or exc}; nothing was written", EXIT_INPUT)
+    except Exception as exc:  # noqa: BLE001 - a one-line message, never a traceback
+        if os.environ.get("ANONYMIZER_DEBUG") == "1":
+            import traceback
+            traceback.print_exc()
+        _fail(f"{name}: internal error ({type(exc).__name__}: {exc}); nothing was written "
+              f"(ANONYMIZER_DEBUG=1 for a traceback)", EXIT_INPUT)
+    finally:
+        restore_signal_handlers()
 
 
 def _fail(msg: str, code: int):
+    msg = " ".join(str(msg).split())  # always exactly one line
+    if len(msg) > 500:
+        msg = msg[:497] + "..."
     click.echo(f"anonymize: error: {msg}", err=True)
     sys.exit(code)
 
 
-def _run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_verify, quiet):
+def _run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_verify, quiet,
+         state=None, fields=(), ui=None):
+    state = {} if state is None else state
+    ui = ui or {}
+    from . import report as _report  # --report / --reveal / --dry-run, progress, summary
     from .engine import Engine
     if lang and lang not in LOCALES:
         raise InputError(f"unsupported language {lang!r} (choose from {', '.join(LOCALES)})")
@@ -76,6 +141,7 @@ def _run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_ve
         if dst and Path(dst).resolve() != Path(src).resolve():
             raise InputError("--in-place takes no DST")
         dst = src
+    dst = _report.check_options(src, dst, in_place, force, ui)  # a dry run writes nothing
     if not dst:
         raise InputError("missing DST (an output path, or - for stdout); or use --in-place")
     if dst != "-" and src != "-" and not in_place:
@@ -85,35 +151,77 @@ def _run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_ve
             raise InputError(f"{dst}: already exists (use --force to overwrite)")
     if dst != "-" and not Path(dst).resolve().parent.is_dir():
         raise InputError(f"{dst}: the folder does not exist")
-    try:
-        key, stable = load_key(key_file)
-    except FileNotFoundError:
-        raise InputError(f"{key_file}: key file not found") from None
+    from .config import load_config  # project settings: key file, map, language (issue 5)
+    cfg = load_config()
+    lang = lang or cfg.language
+    no_ner = no_ner or not cfg.ner
+    key, stable = cfg.key(key_file)
+    seal_map = False
+    if not map_path and cfg.source is not None and stable:
+        map_path, seal_map = str(cfg.effective_map), cfg.encrypt_map
     if not stable and not quiet:
         click.echo("anonymize: note: no key given (--key-file or ANONYMIZER_KEY): pseudonyms "
                    "will not be stable across runs", err=True)
-    if src == "-":
-        dec = decode_bytes(sys.stdin.buffer.read(), "stdin")
+    from .formats.folder import is_collection  # a Slack export / a folder of files (issue 4)
+    collection = src != "-" and is_collection(src)
+    if collection:
+        dec = None
+    elif src == "-":
+        dec = read_stream(sys.stdin.buffer, "stdin")
     else:
         dec = read_input(src)
+    name = "stdin" if src == "-" else src
+    if not collection and (fmt := fmt or formats.detect_format(dec.text)) == "plain":
+        check_structured(dec.text, name)  # a truncated JSON export is not "plain text"
     pmap = PseudonymMap(key, LOCALES.get(lang or "fr", "fr_FR"))
     if map_path:
-        pmap.load(map_path)
-    eng = Engine(key, language=lang, ner=not no_ner, pmap=pmap, verify=not no_verify)
-    res = eng.process_text(dec.text, fmt, "stdin" if src == "-" else src)
-    data = encode_text(res.text, dec.encoding)
-    if dst == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        try:
+            pmap.load(map_path)
+        except (ValueError, AttributeError, TypeError) as exc:
+            raise InputError(f"{map_path}: not a valid pseudonym map ({exc})") from None
+    from .policy import parse_policy  # per-kind replace/redact/keep: config, then --policy
+    policy = {**getattr(cfg, "policy", {}), **parse_policy(ui.get("policy"))}
+    shift = ui.get("shift_dates") or getattr(cfg, "shift_dates", None)
+    eng = Engine(key, language=lang, ner=not no_ner, pmap=pmap, verify=not no_verify, policy=policy,
+                 shift_dates=shift)
+    if collection:
+        from .formats.folder import anonymize_collection, read_collection, write_collection
+        if dst == "-":
+            raise InputError("a folder or .zip input needs a folder or .zip DST, not stdout")
+        out, results, skipped = anonymize_collection(eng, read_collection(src), fmt, fields)
+        res = results[0]
+        for r in results[1:]:
+            res.counts.update(r.counts)
+            res.messages += r.messages
+    elif fmt in formats.LINE_FORMATS and not fields:
+        with _report.RunProgress(enabled=not quiet) as prog:
+            res = eng.process_text(dec.text, fmt, name, progress=prog.update)
     else:
-        atomic_write_bytes(Path(dst), data)
-    if map_path:
-        eng.pmap.save(map_path)
-    if not quiet:
+        res = formats.anonymize_document(eng, dec.text, fmt, name, fields)[1]
+    review = _report.prepare(ui, res, None if collection else dec.text, name, collection, quiet)
+    if ui.get("dry_run"):
+        return
+    data = None if collection else encode_text(res.text, dec.encoding)
+    with critical():  # SIGINT/SIGTERM wait until the output (and map) are committed
+        if collection:
+            write_collection(dst, out, dst.lower().endswith(".zip"))
+        elif dst == "-":
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            atomic_write_bytes(Path(dst), data)
+        state["committed"] = True
+        if map_path:
+            eng.pmap.save(map_path, encrypt=seal_map)
+    if review is not None:
+        _report.write_report(ui["report"], review, ui.get("reveal"))
+    if not quiet and not _report.print_summary(res, files=len(results) if collection else 1):
         parts = ", ".join(f"{k} {res.counts.get(k, 0)}" for k in ("PERSON", "PHONE_NUMBER", "URL", "EMAIL_ADDRESS"))
         click.echo(f"anonymize: {res.format} ({res.language}), {res.messages} messages, "
                    f"{sum(res.counts.values())} replacements: {parts} in {res.seconds:.2f}s", err=True)
 
+
+from . import commands  # noqa: E402,F401  (init, scan, check, fix, allow, reveal)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -56,7 +56,12 @@ class Result:
 class Engine:
     def __init__(self, key: bytes, language: str | None = None, ner: bool = True,
                  pmap: PseudonymMap | None = None, regions: list[str] | None = None,
-                 verify: bool = True):
+                 verify: bool = True, policy=None, shift_dates=None):
+        from .dateshift import parse_shift
+        from .policy import parse_policy
+        self.policy = parse_policy(policy)  # kind -> replace | redact | keep (issue 9)
+        self.shift_spec = parse_shift(shift_dates)  # None | days | "auto" (issue 9)
+        self.date_shift = None
         self.key = key
         self.language = language
         self.ner = ner
@@ -66,6 +71,8 @@ class Engine:
         self.identities = Identities()
         self.matcher = ParticipantMatcher(self.identities)
         self._name_detectors: dict[str, NameDetector] = {}
+        # real values known before this run (a loaded --map): the post-scan looks for them
+        self._preloaded = {k: set(v) for k, v in pmap.entries.items()} if pmap else {}
 
     # ------------------------------------------------------------------ setup
     def _setup(self, records: list[Record], lang_hint: str | None):
@@ -102,6 +109,11 @@ class Engine:
         if extra:
             self.phones = PhoneDetector(regions + extra[:3])
         self.pmap.add_forbidden(self.identities.name_tokens())
+        if self.shift_spec is not None:  # --shift-dates: one keyed offset in weeks
+            from . import dateshift
+            self.date_shift = dateshift.resolve(self.shift_spec, self.pmap)
+            self._date_style = dateshift.header_style([r.header.text(r.raw) for r in records
+                                                       if r.header is not None])
         return lang
 
     def _lang_of(self, text: str) -> str:
@@ -125,7 +137,7 @@ class Engine:
         found += find_emails(text)
         found += self.phones.find(text)
         found += find_urls(text)
-        for det in EXTRA_DETECTORS:
+        for det in (*EXTRA_DETECTORS, *getattr(self, "extra_detectors", ())):  # global + per engine
             found += det(text, self)
         if ner_findings:
             found += ner_findings
@@ -147,6 +159,10 @@ class Engine:
 
     # ------------------------------------------------------------------ rendering
     def render_finding(self, f: Finding, text: str) -> str | None:
+        action = self.policy.get(f.kind, "replace")
+        if action != "replace":
+            from .policy import redact_label
+            return None if action == "keep" else redact_label(f.kind)
         if f.kind == PERSON:
             return self._render_person(f)
         if f.kind == PHONE:
@@ -207,33 +223,43 @@ class Engine:
         """Replacements inside a sender label / structural name."""
         num = self.phones.parse_label(label)
         if num is not None:
-            return [(0, len(label), self._render_phone(label, num), PHONE)]
+            new = self.render_finding(Finding(0, len(label), PHONE, label, 1.0, "structure",
+                                              {"number": num}), label)
+            return [(0, len(label), new, PHONE)] if new is not None and new != label else []
         out = []
         for f in self.matcher.find(label):
-            new = self._render_person(f)
+            new = self.render_finding(f, label)
             if new is not None and new != f.text:
                 out.append((f.start, f.end, new, PERSON))
         return out
 
     # ------------------------------------------------------------------ main
-    def process_text(self, text: str, fmt: str | None = None, name: str = "input") -> Result:
-        """Anonymise a whole text export (WhatsApp, chunk, plain)."""
+    def process_text(self, text: str, fmt: str | None = None, name: str = "input",
+                     progress=None) -> Result:
+        """Anonymise a whole text export (WhatsApp, chunk, plain).
+
+        ``progress``: optional callable ``(done, total)`` in records (see :meth:`transform`).
+        """
         t0 = time.perf_counter()
         fmt = fmt or formats.detect_format(text)
         records = list(formats.parse(text, fmt))
-        result = self.transform(records, fmt)
+        result = self.transform(records, fmt, progress=progress)
         if self.verify:
             self.verify_output(text, result, records, fmt, name)
         result.seconds = time.perf_counter() - t0
         return result
 
     def transform(self, records: list[Record], fmt: str = "records",
-                  lang: str | None = None) -> Result:
+                  lang: str | None = None, progress=None) -> Result:
         """Anonymise parsed records; ``result.texts`` holds each record's new ``raw``.
 
         Format adapters that are not line-based (JSON exports…) build records whose ``raw``
         is one string value, call this, and write ``result.texts`` back into their tree.
+        ``progress``, if given, is called as ``progress(done, total)`` (records) at the start,
+        every 500 records and at the end.
         """
+        if progress is not None:
+            progress(0, len(records))
         lang = self._setup(records, lang)
         # detection: NER batched over every body span first (registers new people)
         spans = [(ri, si) for ri, r in enumerate(records) for si in range(len(r.bodies))]
@@ -242,7 +268,12 @@ class Engine:
         result = Result(text="", format=fmt, language=lang, messages=0)
         span_i = 0
         for ri, r in enumerate(records):
+            if progress is not None and ri % 500 == 0 and ri:
+                progress(ri, len(records))
             reps: list[Replacement] = []
+            if self.date_shift and r.header is not None:
+                from .dateshift import header_replacement
+                reps += header_replacement(r, self.date_shift, self._date_style)
             for sp in r.structural_spans():
                 label = sp.text(r.raw)
                 for s, e, new, kind in self._label_replacements(label):
@@ -265,31 +296,60 @@ class Engine:
             if r.kind in (formats.base.MESSAGE, formats.base.SYSTEM):
                 result.messages += 1
         result.text = "".join(result.texts)
+        if progress is not None:
+            progress(len(records), len(records))
         return result
 
     # ------------------------------------------------------------------ verification
     def verify_output(self, original: str, result: Result, records: list[Record], fmt: str, name: str):
+        """Fail closed: raise VerificationError (exit 3) unless the output keeps every
+        message, line, timestamp and every character outside the scanned spans, and no
+        known real value (nor an identifier the input did not have) is left outside the
+        spans we inserted."""
         out = result.text
         out_records = list(formats.parse(out, fmt))
+        if self.date_shift:  # headers moved on purpose: compare with the shifted input
+            from .dateshift import shifted_headers_text
+            original = shifted_headers_text(records, self.date_shift, self._date_style)
+            records = list(formats.parse(original, fmt))
+
+        def fail(why: str):
+            raise VerificationError(f"{name}: verification failed: {why}; nothing was written")
+
         if len(out_records) != len(records):
-            raise VerificationError(f"{name}: verification failed: {len(records)} records in, "
-                                    f"{len(out_records)} out")
+            fail(f"{len(records)} records in, {len(out_records)} out")
         if out.count("\n") != original.count("\n") or out.count("\r") != original.count("\r"):
-            raise VerificationError(f"{name}: verification failed: line structure changed")
+            fail("line structure changed")
+        line = 1
         for a, b in zip(records, out_records):
-            if a.header and a.raw[a.header.start:a.header.end] != b.raw[b.header.start:b.header.end] \
-                    if b.header else a.header is not None:
-                raise VerificationError(f"{name}: verification failed: a timestamp changed "
-                                        f"(record {a.index + 1})")
-        leaks = self.find_leaks(out_records)
+            if a.kind != b.kind:
+                fail(f"record at line {line} changed from {a.kind} to {b.kind}")
+            if (a.header is None) != (b.header is None) or (
+                    a.header is not None and a.header.text(a.raw) != b.header.text(b.raw)) \
+                    or a.timestamp != b.timestamp:
+                fail(f"a timestamp changed (line {line})")
+            if _skeleton(a) != _skeleton(b):
+                fail(f"text outside names and message bodies changed (line {line})")
+            line += a.raw.count("\n")
+        inserted = inserted_spans(result, len(records))
+        leaks = [lk for lk in self._leaks(out_records, inserted) if self.policy.get(lk[1]) != "keep"]
+        if not leaks:
+            leaks = self._new_identifiers(records, out_records, inserted)
         if leaks:
-            where, kind, value = leaks[0]
-            raise VerificationError(f"{name}: verification failed: a real {kind} "
-                                    f"({redact(value)}) is still present in record {where + 1}; "
-                                    f"nothing was written")
+            where, kind, value, pos = leaks[0]
+            at = sum(r.raw.count("\n") for r in out_records[:where]) + 1
+            if 0 <= where < len(out_records):
+                at += out_records[where].raw.count("\n", 0, max(pos, 0))
+            more = f" (and {len(leaks) - 1} more)" if len(leaks) > 1 else ""
+            label = {PERSON: "name", PHONE: "phone number", EMAIL: "e-mail address",
+                     URL: "URL"}.get(kind, kind)
+            fail(f"a real {label} ({redact(value)}) is still present at line {at}{more}")
 
     def real_values(self):
-        """Real values known to the run: (kind, folded value or digits)."""
+        """Real values known to the run: (kind, folded value or digits).
+
+        Names: every participant/structural name token of this run (matched in any case),
+        plus first/last names of a map loaded with ``--map`` (see :meth:`map_names`)."""
         vals = []
         for tok in self.identities.name_tokens(dynamic=False):
             if len(tok) >= 3:
@@ -303,38 +363,104 @@ class Engine:
             vals.append((URL, u.lower()))
         return vals
 
-    def find_leaks(self, out_records: list[Record]) -> list[tuple[int, str, str]]:
-        """Real values still present in the output, outside text we inserted."""
+    def map_names(self) -> set[str]:
+        """Folded first/last names that came from a loaded map (real values known before
+        this run).  They may be ordinary words too (a NER name of an earlier run), so the
+        post-scan flags them only where written with a capital (``Zorglub``, ``ZORGLUB``)."""
+        pre = getattr(self, "_preloaded", None) or {}
+        out = set()
+        for kind in ("first", "last"):
+            out.update(k for k in pre.get(kind, ()) if len(k) >= 3)
+        return out
+
+    def find_leaks(self, out_records: list[Record],
+                   inserted: dict[int, list[tuple[int, int]]] | None = None
+                   ) -> list[tuple[int, str, str]]:
+        """Real values still present in the output, outside text we inserted.
+
+        ``inserted``: record index -> [(start, end)] of replaced text in the output records
+        (see :func:`inserted_spans`); without it, a name that is part of any fake is
+        assumed to be ours."""
+        return [(i, k, v) for i, k, v, _ in self._leaks(out_records, inserted)]
+
+    def _leaks(self, out_records, inserted=None):
         fakes = set()
         for table in self.pmap.entries.values():
             fakes.update(fold(v) for v in table.values())
-        name_rx = _word_rx({v for k, v in self.real_values() if k == PERSON} - fakes)
-        dyn = sorted({t for t in self.identities.name_tokens(dynamic=True) if len(t) >= 3} - 
+        fake_words = {w for f in fakes for w in f.split()}
+        static = {v for k, v in self.real_values() if k == PERSON}
+        name_rx = _word_rx(static - fakes)
+        dyn = sorted({t for t in self.identities.name_tokens(dynamic=True) if len(t) >= 3} -
                      {v for table in self.pmap.entries.values() for v in table.values()})
         dyn_rx = _word_rx(set(dyn) | {t.upper() for t in dyn}, fold_case=False)
+        map_rx = _word_rx(self.map_names() - static - fake_words)
         leaks = []
         other = [(k, v) for k, v in self.real_values() if k in (EMAIL, URL)]
         phones = {v for k, v in self.real_values() if k == PHONE}
-        for r in out_records:
+        for ri, r in enumerate(out_records):
+            ins = (inserted or {}).get(ri, [])
+
+            def ours(s, e, t, base):
+                if inserted is None:
+                    return self._inserted_name(r, t, s, e)
+                return any(a < base + e and base + s < b for a, b in ins)
+
             for sp in r.bodies + r.structural_spans():
                 t = sp.text(r.raw)
                 ft = fold(t)
                 if name_rx is not None:
                     for m in name_rx.finditer(ft):
-                        if not self._inserted_name(r, t, m.start(), m.end()):
-                            leaks.append((r.index, PERSON, t[m.start():m.end()]))
+                        if not ours(m.start(), m.end(), t, sp.start):
+                            leaks.append((ri, PERSON, t[m.start():m.end()], sp.start + m.start()))
                 if dyn_rx is not None:
                     for m in dyn_rx.finditer(t):
-                        leaks.append((r.index, PERSON, m.group()))
+                        if inserted is None or not ours(m.start(), m.end(), t, sp.start):
+                            leaks.append((ri, PERSON, m.group(), sp.start + m.start()))
+                if map_rx is not None:
+                    for m in map_rx.finditer(ft):
+                        if t[m.start()].isupper() and not ours(m.start(), m.end(), t, sp.start):
+                            leaks.append((ri, PERSON, t[m.start():m.end()], sp.start + m.start()))
                 lt = t.lower()
                 for k, v in other:
-                    if v in lt:
-                        leaks.append((r.index, k, v))
+                    pos = lt.find(v)
+                    while pos >= 0:
+                        if inserted is None or not ours(pos, pos + len(v), t, sp.start):
+                            leaks.append((ri, k, v, sp.start + pos))
+                            break
+                        pos = lt.find(v, pos + 1)
                 if phones:
-                    digits = "".join(_DIGIT.findall(t))
-                    for v in phones:
-                        if len(v) >= 8 and v[-8:] in digits:
-                            leaks.append((r.index, PHONE, v))
+                    for seg_start, seg in _outside(t, sp.start, ins if inserted else []):
+                        digits = "".join(_DIGIT.findall(seg))
+                        for v in phones:
+                            if len(v) >= 8 and v[-8:] in digits:
+                                leaks.append((ri, PHONE, v, seg_start))
+        return leaks
+
+    def _new_identifiers(self, records, out_records, inserted):
+        """Phones, e-mails and URLs the detectors find in the output, outside inserted
+        spans, that were not in the same record of the input (a replacement made them)."""
+        leaks = []
+        phones = getattr(self, "phones", None)
+
+        def scan(r, skip):
+            found = []
+            for sp in r.bodies + r.structural_spans():
+                t = sp.text(r.raw)
+                fs = find_emails(t) + find_urls(t) + (phones.find(t) if phones else [])
+                for f in fs:
+                    if not any(a < sp.start + f.end and sp.start + f.start < b for a, b in skip):
+                        found.append((f.kind, f.text, sp.start + f.start))
+            return found
+
+        for ri, spans in inserted.items():
+            if not spans or ri >= len(out_records):
+                continue
+            before = Counter((k, t) for k, t, _ in scan(records[ri], []))
+            for k, t, pos in scan(out_records[ri], spans):
+                if before[(k, t)] > 0:
+                    before[(k, t)] -= 1
+                    continue
+                leaks.append((ri, k, t, pos))
         return leaks
 
     def _inserted_name(self, r: Record, t: str, s: int, e: int) -> bool:
@@ -345,6 +471,56 @@ class Engine:
                 if word in fold(fake).split():
                     return True
         return False
+
+
+def inserted_spans(result: Result, n_records: int) -> dict[int, list[tuple[int, int]]]:
+    """Record index -> [(start, end)] of the replacement text in the output records."""
+    by_rec: dict[int, list[Replacement]] = {}
+    for ri, rep in result.replacements:
+        by_rec.setdefault(ri, []).append(rep)
+    out: dict[int, list[tuple[int, int]]] = {}
+    for ri, reps in by_rec.items():
+        delta = 0
+        pos = -1
+        spans = []
+        for rep in sorted(reps, key=lambda r: r.start):
+            if rep.start < pos:
+                continue  # apply_replacements skips overlaps the same way
+            s = rep.start + delta
+            spans.append((s, s + len(rep.new)))
+            delta += len(rep.new) - (rep.end - rep.start)
+            pos = rep.end
+        out[ri] = spans
+    return out
+
+
+def _skeleton(r: Record) -> str:
+    """The record's raw text with every scanned span (names, senders, bodies) collapsed."""
+    spans = sorted((sp.start, sp.end) for sp in r.bodies + r.structural_spans())
+    out, pos = [], 0
+    for s, e in spans:
+        if e <= pos:
+            continue
+        s = max(s, pos)
+        out.append(r.raw[pos:s])
+        out.append("\x00")
+        pos = e
+    out.append(r.raw[pos:])
+    return "".join(out)
+
+
+def _outside(t: str, base: int, spans: list[tuple[int, int]]):
+    """Pieces of span text ``t`` (at ``base`` in its record) outside inserted spans."""
+    pos = 0
+    for a, b in sorted(spans):
+        a, b = a - base, b - base
+        if b <= 0 or a >= len(t):
+            continue
+        if a > pos:
+            yield base + pos, t[pos:a]
+        pos = max(pos, b)
+    if pos < len(t):
+        yield base + pos, t[pos:]
 
 
 def _drop_overlaps(reps: list[Replacement]) -> list[Replacement]:
@@ -377,3 +553,7 @@ def redact(value: str) -> str:
     for w in value.split(" "):
         out.append(w[:1] + "•" * min(3, max(len(w) - 1, 0)) if w else w)
     return " ".join(out)
+
+
+from .detect import extra as _extra  # noqa: E402  identifier detectors (issue 9)
+_extra.register(sys.modules[__name__])

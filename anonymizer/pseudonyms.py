@@ -161,6 +161,11 @@ class PseudonymMap:
             return cand
         raise RuntimeError(f"could not find a free pseudonym for a {kind}")
 
+    def keyed(self, kind: str, real: str, gen, ok=lambda v: True) -> str:
+        """Generic keyed fake for detector plug-ins: ``gen(h, counter)`` gets a 256-bit
+        HMAC integer for (kind, real, counter) and returns a candidate (or None)."""
+        return self._assign(kind, real, lambda c: gen(self._int(kind, real, c), c), ok)
+
     def add_forbidden(self, tokens):
         for t in tokens:
             self.forbidden.add(fold(t))
@@ -191,6 +196,7 @@ class PseudonymMap:
         region = phonenumbers.region_code_for_number(number) or "ZZ"
         nsn = phonenumbers.national_significant_number(number)
         ntype = phonenumbers.number_type(number)
+        real_valid = phonenumbers.is_valid_number(number)
         # reserved-for-fiction ranges first, even where libphonenumber's metadata calls them
         # invalid (FR 06 39 98, GB 07700 900): they can never ring a real person
         ranges = [r for r in fiction_ranges().get(region, [])
@@ -217,7 +223,8 @@ class PseudonymMap:
             except phonenumbers.NumberParseException:
                 return None
             if not ranges or c >= 5000:
-                if not phonenumbers.is_valid_number(p):
+                # an invalid real number (``+1 345 578``) gets a same-shape invalid fake
+                if real_valid and not phonenumbers.is_valid_number(p):
                     return None
             if cand == e164:
                 return None
@@ -274,6 +281,42 @@ class PseudonymMap:
             return scheme + new_host + self._shape("urlpath", real, rest, c)
         return self._assign("url", real, gen)
 
+    # ------------------------------------------------------------------ identifiers
+    def identifier(self, kind: str, real: str) -> str:
+        """A keyed fake for an account id, same shape: ``user1927162607`` -> ``user5830…``
+        (same letter prefix, same number of digits, no new leading zero), Slack
+        ``U012AB3CD`` -> ``U7QK2M9ZT``; IPv4/IPv6 addresses -> documentation ranges
+        (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32).  The digits part is
+        the key, so ``user123`` and the bare number ``123`` get the same fake digits."""
+        import ipaddress
+        import re
+        real = str(real)
+        try:
+            addr = ipaddress.ip_address(real.strip())
+        except ValueError:
+            addr = None
+        if addr is not None:
+            def gen_ip(c):
+                h = self._int("ip", real.strip(), c)
+                if addr.version == 4:
+                    net = ("192.0.2", "198.51.100", "203.0.113")[h % 3]
+                    return f"{net}.{1 + (h >> 8) % 254}"
+                groups = [(h >> (16 * i)) & 0xFFFF for i in range(1, 7)]
+                return "2001:db8:" + ":".join(f"{g:x}" for g in groups)
+            return self._assign("ip", real.strip(), gen_ip)
+        m = re.match(r"^([A-Za-z_]*?)(?=[0-9])|^([A-Za-z])(?=[A-Za-z0-9]+$)", real)
+        prefix = (m.group(1) or m.group(2) or "") if m else ""
+        rest = real[len(prefix):]
+        if not rest:
+            return real
+
+        def gen(c):
+            cand = self._shape("id-" + kind, rest, rest, c)
+            if rest[0].isdigit() and rest[0] != "0" and cand[0] == "0":
+                cand = str(1 + self._int("id0", rest, c) % 9) + cand[1:]
+            return None if cand == rest else cand
+        return prefix + self._assign("id:" + kind, rest, gen)
+
     # ------------------------------------------------------------------ persistence
     def to_json(self) -> dict:
         return {"version": MAP_VERSION, "key_id": self.key_id(), "locale": self.locale,
@@ -282,10 +325,12 @@ class PseudonymMap:
     def key_id(self) -> str:
         return hmac.new(self.key, b"key-id", hashlib.sha256).hexdigest()[:16]
 
-    def save(self, path: str | Path) -> None:
+    def save(self, path: str | Path, encrypt: bool = False) -> None:
         from .io import atomic_write_text
-        atomic_write_text(Path(path), json.dumps(self.to_json(), ensure_ascii=False, indent=1,
-                                                 sort_keys=True) + "\n", mode=0o600)
+        text = json.dumps(self.to_json(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        if encrypt:  # AES-256-GCM under a key derived from the project key
+            text = json.dumps(_seal(self.key, text.encode("utf-8"), self.key_id()), indent=1) + "\n"
+        atomic_write_text(Path(path), text, mode=0o600)
 
     def load(self, path: str | Path) -> None:
         p = Path(path)
@@ -294,6 +339,8 @@ class PseudonymMap:
         data = json.loads(p.read_text(encoding="utf-8"))
         if data.get("key_id") and data["key_id"] != self.key_id():
             raise KeyError_(f"map {path} was made with another key")
+        if data.get("format") == SEALED_FORMAT:
+            data = json.loads(_open_sealed(self.key, data, path).decode("utf-8"))
         for kind, table in (data.get("entries") or {}).items():
             self._table(kind).update(table)
         self._used.clear()
@@ -317,3 +364,33 @@ def _type_matches(t: str | None, ntype: int) -> bool:
 
 def new_random_key() -> bytes:
     return secrets.token_hex(32).encode()
+
+
+# ---------------------------------------------------------------------- encrypted maps
+SEALED_FORMAT = "anonymizer-map-sealed-v1"
+
+
+def _map_cipher(key: bytes):
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+    k = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"anonymizer map v1").derive(key)
+    return AESGCM(k)
+
+
+def _seal(key: bytes, plain: bytes, key_id: str) -> dict:
+    import base64
+    nonce = secrets.token_bytes(12)
+    ct = _map_cipher(key).encrypt(nonce, plain, SEALED_FORMAT.encode())
+    return {"format": SEALED_FORMAT, "key_id": key_id, "alg": "AES-256-GCM/HKDF-SHA256",
+            "nonce": base64.b64encode(nonce).decode(), "data": base64.b64encode(ct).decode()}
+
+
+def _open_sealed(key: bytes, env: dict, path) -> bytes:
+    import base64
+    from cryptography.exceptions import InvalidTag
+    try:
+        return _map_cipher(key).decrypt(base64.b64decode(env["nonce"]), base64.b64decode(env["data"]),
+                                        SEALED_FORMAT.encode())
+    except (InvalidTag, KeyError, ValueError):
+        raise KeyError_(f"map {path} cannot be decrypted with this key (wrong key or damaged file)") from None

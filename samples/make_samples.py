@@ -14,8 +14,10 @@ string must occur in the file; keep words must not contain a name token).
 manifest.json maps each file path (relative to the repo root) to:
   format          "whatsapp" | "chunk" | "plain"
   layout          short layout id
-  authored_messages  how many of those are written by a participant (the others are
-                  system lines: Android author-less lines, iOS chat-name/actor lines)
+  authored_messages  how many of those have a participant as sender (the others are
+                  Android author-less system lines and iOS chat-name lines; iOS system
+                  lines whose sender is the actor, e.g. "~ Nev: <LRM>~ Nev joined ...",
+                  count as authored because parsers see an author there)
   messages        number of lines that start a new message (system lines included),
                   counted with header_regex on the written file (BOM removed, lines
                   split on LF, trailing CR removed); 0 for plain text

@@ -24,6 +24,12 @@ class Finding:
 
 
 PRIORITY = {"email": 8, "url": 7, "mention": 6, "participant": 5, "phone": 4, "ner": 2, "gazetteer": 1}
+# identifier detectors (issue 9): checksum-validated numbers win over a phone number or a
+# URL found inside them; a social profile URL wins over the generic URL; addresses, plates
+# and handles win over a name found inside them ("12 rue Victor Hugo", "@camille.d")
+PRIORITY.update({"iban": 9, "card": 9, "national_id": 9, "ip": 9, "gps": 9, "dob": 9,
+                 "social_url": 9, "social": 6.5, "address": 6, "postcode": 6, "plate": 6,
+                 "date": 3})
 
 
 def resolve_overlaps(findings: list[Finding]) -> list[Finding]:

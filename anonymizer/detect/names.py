@@ -15,8 +15,9 @@ import regex
 
 from ..errors import InputError
 from ..ruleset import load_yaml
-from ..textutil import fold
+from ..textutil import PARTICLES, fold
 from .base import PERSON, Finding
+from .gazetteer import detector as gazetteer
 
 # the spaCy model used per language; languages without an installed model fall back to
 # the French model (Latin-script names are capitalised the same way) — see README.
@@ -24,6 +25,7 @@ MODELS = {"fr": "fr_core_news_md"}
 FALLBACK_MODEL = "fr_core_news_md"
 _CAP_RE = regex.compile(r"(?<![\p{L}\p{M}])\p{Lu}[\p{Ll}\p{M}]")
 _TRIM = " \t'’\"«»“”.,;:!?()[]{}-–—*_~"
+_NAME_WORD = regex.compile(r"\p{Lu}[\p{L}\p{M}]*(?:['’\-]\p{L}[\p{L}\p{M}]*)*\.?")
 
 
 @lru_cache(maxsize=1)
@@ -91,13 +93,38 @@ def clean_entity(text: str, s: int, e: int) -> tuple[int, int] | None:
     if not any(c.isupper() for c in ent):
         return None
     words = ent.split()
-    if all(fold(w.strip(_TRIM)) in allow_words() for w in words):
+    # drop leading greetings / allow-listed words ("Thanks Chantal", "Merci Jean")
+    while words and fold(words[0].strip(_TRIM)) in allow_words():
+        s = text.index(words[0], s) + len(words[0])
+        while s < e and text[s] in _TRIM:
+            s += 1
+        words = words[1:]
+    if not words:
         return None
+    ent = text[s:e]
+    # every word must look like a name: capitalised (particles aside), no dots inside
+    for w in words:
+        if w.lower() in PARTICLES:
+            continue
+        if not _NAME_WORD.fullmatch(w):
+            return None
     if len(words) == 1 and ent.isupper() and len(ent) <= 4:
         return None  # acronyms: USA, CEO, RDV
     if len(words) > 4:
         return None
     return s, e
+
+
+def merge(gaz: list[Finding], ner: list[Finding]) -> list[Finding]:
+    """Union of gazetteer and NER spans: where they overlap, the longer span wins."""
+    out = list(gaz)
+    for f in ner:
+        clash = [g for g in out if g.overlaps(f)]
+        if not clash:
+            out.append(f)
+        elif all(f.end - f.start > g.end - g.start for g in clash):
+            out = [g for g in out if g not in clash] + [f]
+    return sorted(out, key=lambda x: x.start)
 
 
 class NameDetector:
@@ -108,19 +135,26 @@ class NameDetector:
         self.engine, self.recognizer = presidio_parts(self.model, self.lang)
 
     def find_batch(self, texts: list[str]) -> list[list[Finding]]:
-        results: list[list[Finding]] = [[] for _ in texts]
+        """NER (batched, on texts that may hold a capitalised name) + gazetteer/cues, merged."""
+        gaz = gazetteer()
+        results: list[list[Finding]] = [gaz.find(t) for t in texts]
         todo = [i for i, t in enumerate(texts) if may_hold_name(t)]
         if not todo:
             return results
         batch = [texts[i] for i in todo]
         for i, (text, artifacts) in zip(todo, self.engine.process_batch(
                 batch, language=self.lang, batch_size=self.batch_size)):
+            ner = []
             for r in self.recognizer.analyze(text, ["PERSON"], artifacts):
                 span = clean_entity(text, r.start, r.end)
                 if span is None:
                     continue
                 s, e = span
-                results[i].append(Finding(s, e, PERSON, text[s:e], float(r.score), "ner"))
+                if not gaz.plausible(text[s:e]):
+                    continue
+                ner.append(Finding(s, e, PERSON, text[s:e], float(r.score), "ner"))
+            if ner:
+                results[i] = merge(results[i], ner)
         return results
 
     def find(self, text: str) -> list[Finding]:

@@ -5,16 +5,6 @@ from ..errors import InputError
 from .base import TEXT, Record, Span, split_lines, strip_eol
 from .whatsapp import WhatsAppParser, collect_senders, looks_like_chunk, looks_like_whatsapp
 
-FORMATS = ("whatsapp", "chunk", "plain")
-
-
-def detect_format(text: str) -> str:
-    sample = text[:200_000]
-    if looks_like_chunk(sample):
-        return "chunk"
-    if looks_like_whatsapp(sample) >= 0.2:
-        return "whatsapp"
-    return "plain"
 
 
 def parse_plain(text: str):
@@ -26,10 +16,156 @@ def parse_plain(text: str):
         yield rec
 
 
+# ---------------------------------------------------------------------------- all formats
+from . import dataset as _dataset, discord as _discord, imessage as _imessage  # noqa: E402
+from . import messenger as _messenger, signal as _signal, slack as _slack  # noqa: E402
+from . import telegram as _telegram  # noqa: E402
+
+FORMATS = ("whatsapp", "chunk", "plain", "signal", "imessage", "telegram", "discord", "slack",
+           "messenger", "jsonl", "json", "csv")
+LINE_FORMATS = ("whatsapp", "chunk", "plain", "signal", "imessage")
+TREE_FORMATS = {"telegram": _telegram, "discord": _discord, "slack": _slack,
+                "messenger": _messenger}
+
+
+def detect_format(text: str) -> str:
+    """The format of an export, from its content."""
+    sample = text[:200_000]
+    head = sample.lstrip("\ufeff \t\r\n")
+    if head.startswith(("{", "[")):
+        from .jsondoc import parse_json
+        try:
+            tree, _ = parse_json(text.lstrip("\ufeff"))
+        except InputError:
+            tree = None
+        if tree is not None:
+            for fmt, mod in TREE_FORMATS.items():
+                if mod.looks_like(tree):
+                    return fmt
+            return "json"
+        if _dataset.looks_like_jsonl(text):
+            return "jsonl"
+    if looks_like_chunk(sample):
+        return "chunk"
+    if _signal.looks_like(sample) >= 0.5:
+        return "signal"
+    if looks_like_whatsapp(sample) >= 0.2:
+        return "whatsapp"
+    if _imessage.looks_like(sample) >= 0.3:
+        return "imessage"
+    if _dataset.looks_like_csv(sample):
+        return "csv"
+    return "plain"
+
+
 def parse(text: str, fmt: str):
+    """Records of a line-based format (whatsapp, chunk, plain, signal, imessage)."""
     if fmt in ("whatsapp", "chunk"):
         senders = collect_senders(split_lines(text))
         return WhatsAppParser(senders).parse_text(text)
     if fmt == "plain":
         return parse_plain(text)
+    if fmt == "signal":
+        return _signal.parse(text)
+    if fmt == "imessage":
+        return _imessage.parse(text)
+    if fmt in FORMATS:
+        raise InputError(f"{fmt} is not a line-based format (use anonymize_document)")
     raise InputError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+
+
+def _collect(col, text: str, fmt: str, fields=None):
+    """Walk one tree document into the collector; returns its editor."""
+    from .jsondoc import Editor, detect_style, parse_json
+    if fmt == "csv":
+        delim = _dataset.sniff_delimiter(text)
+        ed = _dataset.CsvEditor(text, delim)
+        col.editor = ed
+        _dataset.collect_csv(col, _dataset.parse_csv(text, delim), fields)
+        return ed
+    mod = TREE_FORMATS.get(fmt)
+    style = detect_style(text, mod.STYLE if mod else _dataset.STYLE)
+    start = 1 if text.startswith("\ufeff") else 0
+    if fmt == "jsonl":
+        ed = col.editor = Editor(text, style)
+        for tree in _dataset.parse_jsonl(text):
+            _dataset.collect_row(col, tree, fields)
+        return ed
+    tree, _ = parse_json(text, start)
+    if fmt == "messenger":
+        msgs = tree.get("messages") if isinstance(tree, dict) else None
+        e2ee = any(isinstance(m, dict) and "senderName" in m for m in msgs or [])
+        # Facebook's mojibake: classic layout with no raw non-ASCII text
+        style.mojibake = not e2ee and not any(ord(c) > 127 for c in text[:2_000_000])
+        if style.mojibake:
+            style.ascii = True
+        elif e2ee and "\\u" not in text[:2_000_000]:
+            style.ascii = False
+    ed = col.editor = Editor(text, style)
+    if mod is not None:
+        mod.collect(tree, col)
+    elif fmt == "json":
+        _dataset.collect_row(col, tree, fields)
+    else:
+        raise InputError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+    return ed
+
+
+def anonymize_documents(engine, docs, fields=None):
+    """Anonymise several documents with one engine and one map: ``docs`` is a list of
+    ``(name, text, fmt or None)``; returns ``[(new_text, Result)]`` in the same order.
+
+    Participants of every document are registered before any text is scanned, so a name
+    known from one export (a Telegram sender) is found in another (a WhatsApp body).
+    Tree documents (JSON, JSONL, CSV) go through one ``Engine.transform`` together."""
+    from .jsonbase import Collector, verify
+    docs = [(n, t, f or detect_format(t)) for n, t, f in docs]
+    out: list = [None] * len(docs)
+    tree_idx = [i for i, (_, _, f) in enumerate(docs) if f not in LINE_FORMATS]
+    line_idx = [i for i, (_, _, f) in enumerate(docs) if f in LINE_FORMATS]
+    col = Collector()
+    editors = {}
+    for i in tree_idx:
+        name, text, fmt = docs[i]
+        editors[i] = (_collect(col, text, fmt, fields), len(col.records))
+    # register the line documents' participants first (one identity table for the run)
+    parsed = {i: list(parse(docs[i][1], docs[i][2])) for i in line_idx}
+    if parsed and col.records:
+        engine._setup(col.records, None)
+    for i in line_idx:
+        if len(line_idx) + len(tree_idx) > 1:
+            engine._setup(parsed[i], None)
+    if tree_idx:
+        fmt0 = docs[tree_idx[0]][2]
+        result = col.apply(engine, fmt0)
+        for i in tree_idx:
+            name, text, fmt = docs[i]
+            new = editors[i][0].render()
+            if engine.verify:
+                col2 = Collector()
+                try:
+                    _collect(col2, new, fmt, fields)
+                except InputError as exc:
+                    from ..errors import VerificationError
+                    raise VerificationError(f"{name}: verification failed: output does not "
+                                            f"parse ({exc})") from None
+                col1 = Collector()
+                _collect(col1, text, fmt, fields)
+                verify(engine, name, col1, col2)
+            out[i] = (new, result)
+    for i in line_idx:
+        name, text, fmt = docs[i]
+        res = engine.process_text(text, fmt, name)
+        out[i] = (res.text, res)
+    return out
+
+
+def anonymize_document(engine, text: str, fmt: str | None = None, name: str = "input",
+                       fields=None):
+    """Anonymise one export of any format; returns ``(new_text, Result)``."""
+    import time
+    t0 = time.perf_counter()
+    new, res = anonymize_documents(engine, [(name, text, fmt)], fields)[0]
+    res.text = new
+    res.seconds = time.perf_counter() - t0
+    return new, res

@@ -81,11 +81,19 @@ def _unwrap_sender(raw: str, start: int, end: int) -> tuple[int, int]:
     return start + lead, start + trail
 
 
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‟": '"'})
+
+
 def _system_names(text: str, offset: int) -> tuple[bool, list[Span]]:
     """If ``text`` is a system line, return (True, participant name spans)."""
     pats, split_re, pronouns, _, _ = system_rules()
+    # iOS ends system lines with a period and uses typographic quotes: normalise both
+    # for matching only (same length, so offsets stay valid)
+    norm = text.translate(_QUOTES)
+    if norm.endswith(".") and not norm.endswith(".."):
+        norm = norm[:-1]
     for _lang, pat in pats:
-        m = pat.match(text)
+        m = pat.match(norm) or (pat.match(text.translate(_QUOTES)) if len(norm) != len(text) else None)
         if not m:
             continue
         if any(m.group(g) and ": " in m.group(g) for g in ("actor", "name", "members")
@@ -230,7 +238,7 @@ class WhatsAppParser:
                 body_start += 1
             body = bare[body_start:]
             is_sys, names = _system_names(body.lstrip("\u200e"), body_start + (len(body) - len(body.lstrip("\u200e"))))
-            if is_sys and body.startswith("\u200e"):
+            if is_sys and (body.startswith("\u200e") or not self._known(bare[he:he + colon])):
                 rec.kind = SYSTEM
                 ss, se = _unwrap_sender(line, he, he + colon)
                 if self._known(line[ss:se]):
@@ -284,7 +292,7 @@ def collect_senders(lines: Iterable[str]) -> set[str]:
         if 0 < c <= _SENDER_MAX and '"' not in rest[:c]:
             label = rest[:c]
             body = rest[c + 2:]
-            if m.group("i_date") is not None and body.startswith("\u200e"):
+            if m.group("i_date") is not None:
                 is_sys, _ = _system_names(body.lstrip("\u200e"), 0)
                 if is_sys:
                     continue

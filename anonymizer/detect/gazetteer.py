@@ -1,0 +1,306 @@
+"""Names nobody listed, found with gazetteers, capitalisation and context cues.
+
+Data (built once by ``tools/build_gazetteer.py``, loaded lazily, kept folded):
+- ``rules/gazetteer/first_names.txt.gz`` / ``surnames.txt.gz``: names-dataset 3.3.1, top names
+  of every country it covers;
+- ``lowercase_ok.txt.gz``: the most common first names of the chat languages' regions that are
+  no dictionary word in any of fr/en/de/es/it/pt/nl (``kevin``, ``mehdi``): found in lowercase;
+- ``common_words.txt.gz``: lowercase Hunspell entries of those seven languages.  A name that is
+  also a word (rose, pierre, will, may, grace) is *ambiguous*: it needs a capital away from the
+  start of a sentence, or a context cue;
+- ``places.txt.gz``: non-person proper nouns (French Hunspell ``po:npr``: Paris, Londres…).
+Rules in ``rules/names.yaml`` (``allow``, ``calendar``, ``cues``, ``particles``) and user rules
+(``--rules FILE``: ``allow:`` words never reported, ``deny:`` words always reported).
+
+A token is a name *seed* when:
+- a cue precedes it ("avec", "chez", "dis à", "thanks", "@", "Mr.", "my name is"…) and it is a
+  known name, or a capitalised non-word;
+- it is a capitalised known first name that is no word and no place;
+- it is an ambiguous first name, capitalised, not at the start of a sentence, not after an
+  article ("la Rose", "the Will");
+- it is a capitalised known surname that is no word and no place, not at a sentence start;
+- it is lowercase and in ``lowercase_ok`` (or a user ``deny`` word).
+A seed then grows over the following tokens: initials (``P.``), particles (``Le``, ``van der``,
+``Ben``), known names, and capitalised non-words — ``Jean-Baptiste Le Goff``, ``Aïssatou
+N'Diaye``, ``García López``.
+"""
+from __future__ import annotations
+
+import gzip
+from functools import lru_cache
+
+import regex
+
+from ..ruleset import load_user_yaml, load_yaml, rules_dir
+from ..textutil import fold
+from .base import PERSON, Finding
+
+TOKEN_RE = regex.compile(r"(?<![\p{L}\p{M}\p{N}_])\p{L}[\p{L}\p{M}]*(?:['’\-]\p{L}[\p{L}\p{M}]*)*\.?")
+_ELISION = regex.compile(r"^(?:[dljmtsn]|qu)['’](?=\p{Lu})")
+_POSSESSIVE = regex.compile(r"['’]s$")
+_CONTRACTION = regex.compile(r"['’](?:m|ve|ll|re|d|s|t)$")
+_SENT_END = set(".!?\n\r…:;\"«»“”()[]|•-–—")
+MAX_TOKENS = 4
+
+_USER = {"allow": set(), "deny": set()}
+_VERSION = [0]
+
+
+def _load_list(name: str) -> frozenset[str]:
+    path = rules_dir() / "gazetteer" / name
+    if not path.is_file():  # pragma: no cover - a broken installation
+        return frozenset()
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return frozenset(fh.read().split("\n")) - {""}
+
+
+@lru_cache(maxsize=1)
+def data() -> dict:
+    rules = load_yaml("names.yaml") or {}
+    cues = rules.get("cues", {}) or {}
+    allow = {fold(w) for w in rules.get("allow", []) or []}
+    calendar = {fold(w) for w in rules.get("calendar", []) or []}
+    not_names = {fold(w) for w in rules.get("not_names", []) or []}
+    return {
+        "first": _load_list("first_names.txt.gz"),
+        "last": _load_list("surnames.txt.gz"),
+        "lower": _load_list("lowercase_ok.txt.gz"),
+        "common": _load_list("common_words.txt.gz"),
+        "places": _load_list("places.txt.gz"),
+        "allow": frozenset(allow | calendar | not_names),
+        "before": tuple(sorted({fold(c) for c in cues.get("before", []) or []}, key=len, reverse=True)),
+        "titles": frozenset(fold(c).rstrip(".") for c in cues.get("titles", []) or []),
+        "articles": frozenset(fold(c) for c in cues.get("articles", []) or []),
+        "particles": frozenset(fold(c) for c in rules.get("particles", []) or []),
+    }
+
+
+def load_user_rules(path) -> None:
+    """Extend the allow/deny lists from a user YAML file (``--rules FILE``).
+
+    ``allow: [word, …]`` are never reported as names; ``deny: [word, …]`` always are (any case).
+    Raises ValueError with a one-line reason on a malformed file.
+    """
+    try:
+        doc = load_user_yaml(path)
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot read rules file ({exc.strerror})") from None
+    except Exception as exc:  # yaml errors
+        raise ValueError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    if not isinstance(doc, dict):
+        raise ValueError(f"{path}: expected a mapping with 'allow' and/or 'deny' lists")
+    unknown = set(doc) - {"allow", "deny"}
+    if unknown:
+        raise ValueError(f"{path}: unknown key(s) {', '.join(sorted(map(str, unknown)))} (use allow, deny)")
+    for key in ("allow", "deny"):
+        words = doc.get(key) or []
+        if not isinstance(words, list) or not all(isinstance(w, (str, int)) for w in words):
+            raise ValueError(f"{path}: '{key}' must be a list of words")
+        _USER[key] |= {fold(str(w)).strip() for w in words if str(w).strip()}
+    _VERSION[0] += 1
+
+
+def is_allowed(folded: str) -> bool:
+    return folded in data()["allow"] or folded in _USER["allow"]
+
+
+class Token:
+    __slots__ = ("s", "e", "f", "text")
+
+    def __init__(self, s, e, f, text):
+        self.s, self.e, self.f, self.text = s, e, f, text
+
+    @property
+    def cap(self) -> bool:
+        return self.text[:1].isupper() and not (len(self.text) > 3 and self.text.isupper())
+
+
+def tokens(text: str, folded: str) -> list[Token]:
+    out = []
+    for m in TOKEN_RE.finditer(text):
+        s, e = m.span()
+        if text[e - 1] == ".":
+            e -= 1
+        if e - s >= 3:
+            el = _ELISION.match(text, s, e)
+            if el:
+                s = el.end()
+        pm = _POSSESSIVE.search(text, s, e)
+        if pm and e - s > 3:
+            e = pm.start()
+        if e > s:
+            out.append(Token(s, e, folded[s:e], text[s:e]))
+    return out
+
+
+class GazetteerDetector:
+    """Stateless apart from the shared lists; ``find(text)`` → PERSON findings."""
+
+    def __init__(self):
+        self.d = data()
+
+    # -- token classes
+    def _known(self, f: str) -> tuple[bool, bool]:
+        d = self.d
+        first = f in d["first"]
+        last = f in d["last"]
+        if not (first or last) and ("'" in f or "’" in f):
+            g = f.replace("'", "").replace("’", "")
+            first, last = g in d["first"], g in d["last"]
+        if not (first or last) and "-" in f:
+            parts = f.split("-")
+            first = all(p in d["first"] for p in parts if p)
+            last = not first and all(p in d["first"] or p in d["last"] for p in parts if p)
+        return first, last
+
+    def _common(self, f: str) -> bool:
+        c = self.d["common"]
+        return f in c or (len(f) > 4 and f[-1] == "s" and f[:-1] in c)
+
+    def _sentence_start(self, text: str, s: int) -> bool:
+        i = s - 1
+        while i >= 0 and text[i] in " \t\u00a0\u202f*_~>":
+            i -= 1
+        return i < 0 or text[i] in _SENT_END or (not text[i].isalnum() and text[i] not in ",'’")
+
+    def _cue_before(self, folded: str, s: int, prev: Token | None) -> bool:
+        if s > 0 and folded[s - 1] == "@":
+            return True
+        if prev is not None and prev.f.rstrip(".") in self.d["titles"]:
+            return True
+        head = folded[max(0, s - 24):s].rstrip(" \t,:\u00a0")
+        if not head:
+            return False
+        for cue in self.d["before"]:
+            if head.endswith(cue):
+                k = len(head) - len(cue)
+                if k == 0 or not head[k - 1].isalnum():
+                    return True
+        return False
+
+    def _seed(self, text, folded, toks, i) -> bool:
+        t = toks[i]
+        f = t.f
+        if len(f) < 2 or is_allowed(f):
+            return False
+        if f in _USER["deny"]:
+            return True
+        first, last = self._known(f)
+        common = self._common(f)
+        place = f in self.d["places"]
+        prev = toks[i - 1] if i else None
+        adjacent_prev = prev is not None and prev.e >= t.s - 2
+        if self._cue_before(folded, t.s, prev if adjacent_prev else None):
+            if place or _CONTRACTION.search(f):
+                return False
+            if first or last:
+                return t.cap or not common or f in self.d["lower"]
+            return t.cap and not common
+        if not t.cap:
+            return f in self.d["lower"]
+        if t.text.isupper() and len(f) > 1:
+            return False  # ALL CAPS words are shouting, acronyms or places, not names, without a cue
+        start = self._sentence_start(text, t.s)
+        after_article = adjacent_prev and prev.f in self.d["articles"]
+        if first and not place:
+            if not common:
+                return not after_article
+            if start or after_article or (adjacent_prev and prev.cap):
+                return False
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            if nxt is not None and nxt.s - t.e <= 1 and nxt.cap and self._common(nxt.f):
+                return False  # Title Case runs ("Love Me Tender")
+            return True
+        if last and not common and not place:
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            if not start or (nxt is not None and nxt.cap and nxt.s - t.e <= 2 and self._known(nxt.f) != (False, False)):
+                return not after_article
+        return False
+
+    def _extends(self, text, toks, j, seed_cap) -> int:
+        """How many tokens from j continue the name (0 = none)."""
+        t = toks[j]
+        prev = toks[j - 1]
+        gap = text[prev.e:t.s]
+        if gap not in (" ", "\u00a0", ". ", ".") or (gap == "." and prev.e - prev.s > 1):
+            return 0
+        f = t.f
+        if is_allowed(f) or f in self.d["places"] and not self._known(f)[1]:
+            return 0
+        if len(t.text) == 1 and t.text.isupper():
+            return 1 if j + 1 < len(toks) and toks[j + 1].cap else 0  # an initial: "Ryan P Costa"
+        if f in self.d["particles"] and j + 1 < len(toks):
+            nxt = toks[j + 1]
+            if text[t.e:nxt.s] == " " and (nxt.cap or (not seed_cap and self._known(nxt.f)[1])):
+                return 2 if not is_allowed(nxt.f) else 0
+            return 0
+        first, last = self._known(f)
+        if t.cap:
+            if t.text.isupper() and len(f) > 3:
+                return 1 if (first or last) else 0
+            return 1 if (first or last or not self._common(f)) else 0
+        if not seed_cap and last and not self._common(f):
+            return 1
+        return 0
+
+    def find(self, text: str) -> list[Finding]:
+        if not text:
+            return []
+        folded = fold(text)
+        toks = tokens(text, folded)
+        out: list[Finding] = []
+        i = 0
+        n = len(toks)
+        while i < n:
+            t = toks[i]
+            # a particle-led surname after a cue: "chez Le Goff", "avec van Dijk"
+            if t.f in self.d["particles"] and i + 1 < n and toks[i + 1].cap and text[t.e:toks[i + 1].s] == " " \
+                    and self._cue_before(folded, t.s, toks[i - 1] if i else None) and not is_allowed(toks[i + 1].f):
+                j = i + 2
+                end = toks[i + 1].e
+            elif self._seed(text, folded, toks, i):
+                j = i + 1
+                end = t.e
+            else:
+                i += 1
+                continue
+            count = j - i
+            while j < n and count < MAX_TOKENS:
+                k = self._extends(text, toks, j, t.cap)
+                if not k:
+                    break
+                end = toks[j + k - 1].e
+                j += k
+                count += k
+            out.append(Finding(t.s, end, PERSON, text[t.s:end], 0.8, "gazetteer"))
+            i = j
+        return out
+
+    # -- validation of NER spans
+    def plausible(self, text: str) -> bool:
+        """Is an NER span plausibly a person's name (not only words, places, allow-listed)?"""
+        folded = fold(text)
+        toks = tokens(text, folded)
+        if not toks:
+            return False
+        named = False
+        for t in toks:
+            if is_allowed(t.f):
+                return False
+            if t.f in _USER["deny"]:
+                return True
+            first, last = self._known(t.f)
+            if first or last:
+                named = True
+        if any(_CONTRACTION.search(t.f) for t in toks) or text.isupper():
+            return False
+        if named:
+            return any(any(self._known(t.f)) and not self._common(t.f) for t in toks)
+        # unknown tokens: keep when at least one capitalised token is no word and no place
+        return any(t.cap and not self._common(t.f) and t.f not in self.d["places"]
+                   and t.f not in self.d["particles"] for t in toks)
+
+
+@lru_cache(maxsize=1)
+def detector() -> GazetteerDetector:
+    return GazetteerDetector()

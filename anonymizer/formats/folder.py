@@ -1,0 +1,73 @@
+"""A folder (or a .zip) of exports processed together with one engine and one map:
+a Slack workspace export, or any set of chat files / dataset shards.  Every file is
+detected on its own (in a Slack export every ``.json`` is Slack); files that are not text
+(images, voice notes…) are left out of the output and counted as skipped."""
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from ..errors import InputError
+from ..io import atomic_write_bytes, decode_bytes, encode_text
+
+
+def is_collection(src: str) -> bool:
+    p = Path(src)
+    if p.is_dir():
+        return True
+    return p.is_file() and p.suffix.lower() == ".zip" and zipfile.is_zipfile(p)
+
+
+def read_collection(src: str) -> list[tuple[str, bytes]]:
+    p = Path(src)
+    if p.is_dir():
+        return [(str(f.relative_to(p)), f.read_bytes()) for f in sorted(p.rglob("*"))
+                if f.is_file() and not f.name.startswith(".")]
+    with zipfile.ZipFile(p) as z:
+        return [(i.filename, z.read(i)) for i in z.infolist() if not i.is_dir()]
+
+
+def anonymize_collection(engine, files, fmt=None, fields=None):
+    """``files``: [(relative path, bytes)] -> ([(path, bytes)], [Result], skipped paths)."""
+    from . import anonymize_documents
+    names = {Path(n).name for n, _ in files}
+    slack = fmt == "slack" or {"users.json", "channels.json"} & names
+    docs, encs, skipped = [], [], []
+    for name, data in files:
+        try:
+            dec = decode_bytes(data, name)
+        except InputError:
+            skipped.append(name)
+            continue
+        f = fmt
+        if slack and name.lower().endswith(".json"):
+            f = "slack"
+        docs.append((name, dec.text, f))
+        encs.append(dec.encoding)
+    if not docs:
+        raise InputError("no text export in the folder")
+    done = anonymize_documents(engine, docs, fields)
+    out = [(d[0], encode_text(new, enc)) for d, enc, (new, _) in zip(docs, encs, done)]
+    results = []
+    for _, res in done:
+        if all(res is not r for r in results):
+            results.append(res)
+    return out, results, skipped
+
+
+def write_collection(dst: str, out, as_zip: bool) -> None:
+    d = Path(dst)
+    if as_zip:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for name, data in out:
+                z.writestr(name, data)
+        atomic_write_bytes(d, buf.getvalue())
+        return
+    for name, data in out:
+        target = d / name
+        if ".." in Path(name).parts:
+            raise InputError(f"{name}: unsafe path in the archive")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(target, data)

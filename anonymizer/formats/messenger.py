@@ -1,0 +1,88 @@
+"""Facebook Messenger / Instagram ``message_N.json``, and the newer E2EE Messenger layout.
+
+Classic layout (also Instagram): ``participants[{name}]``, ``messages[{sender_name,
+timestamp_ms, content, reactions[{reaction, actor}], share{link, share_text}, photos[{uri}]}]``,
+``title``, ``thread_path`` (``inbox/name_1234…``).  Text is Facebook's mojibake: every
+UTF-8 byte written as ``\\u00XX``; it is read repaired and written back the same way.
+E2EE layout (clean UTF-8): ``participants: ["A"]``, ``threadName``, ``messages[{senderName,
+text, timestamp, type, isUnsent, reactions[{reaction, actor}]}]``.
+"""
+from __future__ import annotations
+
+import re
+
+from .jsondoc import JStr, Style
+
+FMT = "messenger"
+STYLE = Style(ascii=True, upper_hex=False, mojibake=True)
+
+
+def looks_like(tree) -> bool:
+    if not isinstance(tree, dict):
+        return False
+    msgs = tree.get("messages")
+    if not isinstance(msgs, list):
+        return False
+    first = next((m for m in msgs if isinstance(m, dict)), None)
+    if first is None:
+        return "participants" in tree
+    return "sender_name" in first or "senderName" in first
+
+
+def collect(tree, col):
+    if not isinstance(tree, dict):
+        return
+    for p in tree.get("participants") or []:
+        col.name(p.get("name") if isinstance(p, dict) else p)
+    for m in tree.get("messages") or []:
+        if not isinstance(m, dict):
+            continue
+        col.name(m.get("sender_name"))
+        col.name(m.get("senderName"))
+        col.body(m.get("content"))
+        col.body(m.get("text"))
+        for r in m.get("reactions") or []:
+            if isinstance(r, dict):
+                col.name(r.get("actor"))
+        share = m.get("share")
+        if isinstance(share, dict):
+            col.body(share.get("link"), "meta")
+            col.body(share.get("share_text"), "meta")
+        for u in m.get("users") or []:
+            if isinstance(u, dict):
+                col.name(u.get("name"))
+    col.body(tree.get("title"), "meta")
+    col.body(tree.get("threadName"), "meta")
+    tp = tree.get("thread_path")
+    if isinstance(tp, JStr):
+        _thread_path(col, tree, tp)
+
+
+def _thread_path(col, tree, tp):
+    """``inbox/jeandupont_10206072096154041``: the folder name (a name + an id) gets a
+    keyed fake of the same shape, and every media ``uri`` follows."""
+    ed = col.editor
+    real = ed.value_of(tp)
+    last = real.rsplit("/", 1)[-1]
+    uris = []
+
+    def walk(n):
+        if isinstance(n, dict):
+            for k, v in n.items():
+                if k == "uri" and isinstance(v, JStr):
+                    uris.append(v)
+                else:
+                    walk(v)
+        elif isinstance(n, list):
+            for v in n:
+                walk(v)
+    walk(tree.get("messages"))
+
+    def fix(engine):
+        fake = engine.pmap._shape("fbthread", last, last, 0)
+        ed.replace_value(tp, real[:len(real) - len(last)] + fake)
+        for u in uris:
+            v = ed.value_of(u)
+            spans = [(m.start(), m.end(), fake) for m in re.finditer(re.escape(last), v)]
+            ed.replace_spans(u, spans)
+    col.later(fix)

@@ -1,0 +1,40 @@
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+SHARED = ROOT.parent / "shared"
+KEY = "test-key-0123456789abcdef-please-change"
+
+
+@pytest.fixture(scope="session")
+def manifest():
+    return json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def shared_dir():
+    if not SHARED.is_dir():
+        pytest.skip("../shared is absent (a user's fresh clone has none)")
+    return SHARED
+
+
+@pytest.fixture()
+def keyenv(monkeypatch):
+    monkeypatch.setenv("ANONYMIZER_KEY", KEY)
+    return KEY
+
+
+def run_cli(args, env_key=KEY, input_bytes=None):
+    """Run the real click CLI in-process (spaCy stays loaded between calls)."""
+    from click.testing import CliRunner
+
+    from anonymizer.cli import main
+    runner = CliRunner()
+    env = {"ANONYMIZER_KEY": env_key} if env_key else {"ANONYMIZER_KEY": ""}
+    res = runner.invoke(main, [str(a) for a in args], env=env, input=input_bytes,
+                        catch_exceptions=False)
+    return res

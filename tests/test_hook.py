@@ -1,0 +1,254 @@
+"""Issue 5: project config, init/scan/check/fix/allow/reveal, and the real pre-commit hook."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ANONYMIZE = shutil.which("anonymize", path=str(Path(sys.executable).parent)) or shutil.which("anonymize")
+
+CHAT = ("22/01/2025, 18:43 - Jean Dupont: Salut Marie, appelle-moi au 06 12 34 56 78\n"
+        "22/01/2025, 18:44 - Marie Lefèvre: ok Jean, je t'écris à jean.dupont@gmail.com\n")
+NOTES = "Compte rendu : Jean Dupont viendra demain.\n"
+PLAINTEXT = ("Jean", "Dupont", "Marie", "Lefèvre", "12 34 56", "0612345678", "jean.dupont", "gmail")
+ENV_KEY = "env-secret-key-0123456789abcdef-DO-NOT-PRINT"
+
+
+def _env(tmp_path, **extra):
+    env = dict(os.environ)
+    env.pop("ANONYMIZER_KEY", None)
+    env["ANONYMIZER_HOME"] = str(tmp_path / "home")   # never touch the real user config dir
+    env.update(extra)
+    return env
+
+
+def anon(tmp_path, *args, cwd, env=None, check=None):
+    assert ANONYMIZE, "the anonymize command is not installed"
+    p = subprocess.run([ANONYMIZE, *args], cwd=cwd, env=env or _env(tmp_path),
+                       capture_output=True, text=True, timeout=600)
+    if check is not None:
+        assert p.returncode == check, (p.returncode, p.stdout, p.stderr)
+    return p
+
+
+def _no_plaintext(text: str):
+    for v in PLAINTEXT:
+        assert v not in text, f"plaintext {v!r} leaked into: {text}"
+
+
+@pytest.fixture()
+def project(tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    keys = tmp_path / "keys"
+    (repo / ".anonymizer.toml").write_text(
+        f'key_file = "{keys}/project.key"\nmap = "{keys}/project.map"\nlanguage = "fr"\n', encoding="utf-8")
+    anon(tmp_path, "init", cwd=repo, check=0)
+    return repo, keys
+
+
+# ---------------------------------------------------------------------- unit-level, real inputs
+def test_preview_is_redacted():
+    from anonymizer.hook import preview
+    assert preview("PHONE_NUMBER", "+33 6 12 34 56 78") == "+33 6 •• •• •• 78"
+    assert preview("PERSON", "Jean Dupont") == "J••• D•••"
+    assert preview("EMAIL_ADDRESS", "jean.dupont@gmail.com") == "j•••@g•••.com"
+    assert "dupont" not in preview("URL", "https://dupont-family.fr/photos")
+
+
+def test_config_from_pyproject_and_toml(tmp_path):
+    from anonymizer.config import load_config
+    from anonymizer.errors import InputError
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.anonymizer]\nkey_file = "~/k.key"\nlanguage = "en"\ninclude = ["data/*.txt"]\n'
+        'exclude = ["data/skip*"]\nallow = ["Paris"]\nencrypt_map = false\n', encoding="utf-8")
+    sub = tmp_path / "data"
+    sub.mkdir()
+    cfg = load_config(sub)
+    assert cfg.source == (tmp_path / "pyproject.toml").resolve()
+    assert cfg.key_file == Path("~/k.key").expanduser() and cfg.language == "en"
+    assert cfg.effective_map == Path("~/k.map").expanduser()
+    assert cfg.selected(sub / "a.txt") and not cfg.selected(sub / "skip.txt")
+    assert not cfg.selected(tmp_path / "b.txt") and not cfg.encrypt_map
+    # .anonymizer.toml wins over pyproject.toml; unknown settings are an error, not ignored
+    (tmp_path / ".anonymizer.toml").write_text('lang = "fr"\n', encoding="utf-8")
+    with pytest.raises(InputError, match="unknown setting"):
+        load_config(sub)
+
+
+def test_init_key_is_private_and_env_key_never_printed(tmp_path, project):
+    repo, keys = project
+    key = keys / "project.key"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert len(key.read_bytes().strip()) == 64            # 256 bits, hex
+    again = anon(tmp_path, "init", cwd=repo)
+    assert again.returncode == 2 and "already exists" in again.stderr
+    (repo / "chat.txt").write_text(CHAT, encoding="utf-8")
+    env = _env(tmp_path, ANONYMIZER_KEY=ENV_KEY)
+    outs = [anon(tmp_path, *args, cwd=repo, env=env)
+            for args in (("scan", "--json", "."), ("check", "chat.txt"), ("init", "--key-file", str(tmp_path / "k2")))]
+    for p in outs:
+        assert ENV_KEY not in p.stdout + p.stderr
+    (repo / "leak.txt").write_text(f"key={ENV_KEY}\n", encoding="utf-8")
+    p = anon(tmp_path, "check", "leak.txt", cwd=repo, env=env, check=1)
+    assert "refused" in p.stdout and ENV_KEY not in p.stdout + p.stderr
+
+
+def test_check_fix_allow_reveal(tmp_path, project):
+    repo, keys = project
+    (repo / "chat.txt").write_text(CHAT, encoding="utf-8")
+    (repo / "notes.txt").write_text(NOTES, encoding="utf-8")
+    p = anon(tmp_path, "check", "chat.txt", "notes.txt", cwd=repo, check=1)
+    lines = p.stdout.splitlines()
+    assert "chat.txt:1:21 PERSON J••• D•••" in lines
+    assert any(l.startswith("chat.txt:1:") and "PHONE_NUMBER 06 •• •• •• 78" in l for l in lines)
+    assert any(l.startswith("notes.txt:1:") and "J••• D•••" in l for l in lines)
+    _no_plaintext(p.stdout + p.stderr)
+    js = json.loads(anon(tmp_path, "scan", "--json", ".", cwd=repo, check=1).stdout)
+    assert {f["kind"] for f in js["findings"]} >= {"PERSON", "PHONE_NUMBER", "EMAIL_ADDRESS"}
+    _no_plaintext(json.dumps(js, ensure_ascii=False))
+
+    p = anon(tmp_path, "fix", "chat.txt", "notes.txt", cwd=repo, check=1)
+    _no_plaintext(p.stdout + p.stderr)
+    chat, notes = (repo / "chat.txt").read_text("utf-8"), (repo / "notes.txt").read_text("utf-8")
+    _no_plaintext(chat + notes)
+    fake = chat.split(" - ", 1)[1].split(":", 1)[0]                  # Jean Dupont's pseudonym
+    assert len(fake.split()) == 2 and fake in notes                 # one map for the whole commit
+    mp = keys / "project.map"
+    assert stat.S_IMODE(mp.stat().st_mode) == 0o600
+    _no_plaintext(mp.read_text("utf-8"))                             # encrypted with the key
+    assert "Dupont" not in mp.read_text("utf-8") and "dupont" not in mp.read_text("utf-8")
+    anon(tmp_path, "check", "chat.txt", "notes.txt", cwd=repo, check=0)
+    anon(tmp_path, "fix", "chat.txt", "notes.txt", cwd=repo, check=0)   # idempotent
+    assert (repo / "chat.txt").read_text("utf-8") == chat
+
+    # the key holder can undo it: exactly why the map stays private
+    p = anon(tmp_path, "reveal", "chat.txt", cwd=repo, check=0)
+    assert "06 12 34 56 78" in p.stdout and "Dupont" in p.stdout
+
+    # a false positive accepted through the allow-file (keyed hashes only)
+    (repo / "quote.txt").write_text("Une citation de Victor Hugo pour finir.\n", encoding="utf-8")
+    p = anon(tmp_path, "check", "quote.txt", cwd=repo, check=1)
+    assert "V••• H•••" in p.stdout
+    anon(tmp_path, "allow", "--all", "quote.txt", cwd=repo, check=0)
+    allow = (repo / ".anonymizer-allow.json").read_text("utf-8")
+    assert "victor" not in allow.lower() and "hugo" not in allow.lower()
+    assert json.loads(allow)["entries"][0]["kind"] == "PERSON"
+    anon(tmp_path, "check", "quote.txt", cwd=repo, check=0)
+    # another key cannot use (or test guesses against) the allow-file
+    other = _env(tmp_path, ANONYMIZER_KEY="a-different-key-of-enough-length")
+    anon(tmp_path, "check", "quote.txt", cwd=repo, env=other, check=1)
+
+
+def test_staged_key_and_map_refused(tmp_path, project):
+    repo, keys = project
+    (repo / "chat.txt").write_text(CHAT, encoding="utf-8")
+    anon(tmp_path, "fix", "chat.txt", cwd=repo, check=1)
+    shutil.copy(keys / "project.key", repo / "secret.txt")
+    shutil.copy(keys / "project.map", repo / "people.json")
+    p = anon(tmp_path, "check", "secret.txt", "people.json", "chat.txt", cwd=repo, check=1)
+    assert "secret.txt: refused" in p.stdout and "people.json: refused" in p.stdout
+    key = (keys / "project.key").read_text().strip()
+    assert key not in p.stdout + p.stderr
+    p = anon(tmp_path, "check", str(keys / "project.key"), cwd=repo, check=1)
+    assert "refused" in p.stdout
+
+
+def test_bad_config_is_one_line_error(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".anonymizer.toml").write_text("language = [\n", encoding="utf-8")
+    p = anon(tmp_path, "scan", ".", cwd=tmp_path, check=2)
+    assert p.stderr.startswith("anonymize: error:") and "Traceback" not in p.stderr
+
+
+# ---------------------------------------------------------------------- the real pre-commit hook
+def _git(repo, *args, env=None, check=True):
+    p = subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True, timeout=900)
+    if check:
+        assert p.returncode == 0, (args, p.stdout, p.stderr)
+    return p
+
+
+def _hook_repo() -> tuple[str, str]:
+    """This repository and its HEAD (override with ANONYMIZER_HOOK_REPO to try a snapshot)."""
+    repo = os.environ.get("ANONYMIZER_HOOK_REPO", str(ROOT))
+    head = subprocess.run(["git", "-C", repo, "rev-parse", "HEAD"], capture_output=True, text=True)
+    if head.returncode != 0:
+        pytest.skip(f"{repo} is not a git checkout")
+    sha = head.stdout.strip()
+    has = subprocess.run(["git", "-C", repo, "cat-file", "-e", f"{sha}:.pre-commit-hooks.yaml"],
+                         capture_output=True)
+    if has.returncode != 0:
+        pytest.skip("HEAD has no .pre-commit-hooks.yaml yet: pre-commit installs hooks from a "
+                    "commit, so commit the hook files first")
+    return repo, sha
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_real_pre_commit_hook(tmp_path, project):
+    precommit = shutil.which("pre-commit", path=str(Path(sys.executable).parent)) or shutil.which("pre-commit")
+    if precommit is None:
+        pytest.skip("pre-commit is not installed (pip install -e .[test])")
+    hook_repo, sha = _hook_repo()
+    repo, keys = project
+    env = _env(tmp_path, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.org",
+               GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.org")
+    env.pop("PRE_COMMIT_ALLOW_NO_CONFIG", None)
+    _git(repo, "init", "-q", ".")
+    (repo / ".pre-commit-config.yaml").write_text(
+        f"repos:\n- repo: {hook_repo}\n  rev: {sha}\n  hooks:\n"
+        "  - id: anonymize-fix\n    stages: [manual]\n"
+        "  - id: anonymize-check\n", encoding="utf-8")
+    p = subprocess.run([precommit, "install"], cwd=repo, env=env, capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    _git(repo, "add", ".pre-commit-config.yaml", ".anonymizer.toml", env=env)
+    # first commit also builds the hook environment (pip install of this package)
+    _git(repo, "commit", "-q", "-m", "config", env=env)
+
+    (repo / "chat.txt").write_text(CHAT, encoding="utf-8")
+    (repo / "notes.txt").write_text(NOTES, encoding="utf-8")
+    _git(repo, "add", "chat.txt", "notes.txt", env=env)
+    p = _git(repo, "commit", "-m", "raw data", env=env, check=False)
+    out = p.stdout + p.stderr
+    assert p.returncode != 0, out
+    assert "J••• D•••" in out and "06 •• •• •• 78" in out
+    _no_plaintext(out)
+
+    p = subprocess.run([precommit, "run", "--hook-stage", "manual", "anonymize-fix",
+                        "--files", "chat.txt", "notes.txt"], cwd=repo, env=env, capture_output=True,
+                       text=True, timeout=900)
+    _no_plaintext(p.stdout + p.stderr)
+    chat, notes = (repo / "chat.txt").read_text("utf-8"), (repo / "notes.txt").read_text("utf-8")
+    fake = chat.split(" - ", 1)[1].split(":", 1)[0]
+    assert fake in notes and "Dupont" not in chat + notes
+    _git(repo, "add", "chat.txt", "notes.txt", env=env)
+    _git(repo, "commit", "-q", "-m", "pseudonymised data", env=env)
+
+    # the key or the map, staged, is refused
+    for name, src in (("project.key", keys / "project.key"), ("people.map.json", keys / "project.map")):
+        shutil.copy(src, repo / name)
+        _git(repo, "add", name, env=env)
+        p = _git(repo, "commit", "-m", f"add {name}", env=env, check=False)
+        assert p.returncode != 0 and f"{name}: refused" in p.stdout + p.stderr
+        assert (keys / "project.key").read_text().strip() not in p.stdout + p.stderr
+        _git(repo, "rm", "-q", "--cached", name, env=env)
+        (repo / name).unlink()
+
+    # an accepted false positive passes; the allow-file holds no plaintext
+    (repo / "quote.txt").write_text("Une citation de Victor Hugo pour finir.\n", encoding="utf-8")
+    _git(repo, "add", "quote.txt", env=env)
+    p = _git(repo, "commit", "-m", "quote", env=env, check=False)
+    assert p.returncode != 0 and "V••• H•••" in p.stdout + p.stderr
+    anon(tmp_path, "allow", "--all", "quote.txt", cwd=repo, check=0)
+    allow = (repo / ".anonymizer-allow.json").read_text("utf-8").lower()
+    assert "victor" not in allow and "hugo" not in allow
+    _git(repo, "add", "quote.txt", ".anonymizer-allow.json", env=env)
+    _git(repo, "commit", "-q", "-m", "quote (accepted)", env=env)

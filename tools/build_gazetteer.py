@@ -1,0 +1,122 @@
+"""Build the compact name gazetteers in rules/gazetteer/ (run once, at build time; output committed).
+
+    pip install names-dataset==3.3.1          # ~55 MB wheel, several GB of RAM when loaded
+    apt-get install hunspell-fr hunspell-en-us hunspell-de-de hunspell-es hunspell-it hunspell-pt-pt hunspell-nl
+    python tools/build_gazetteer.py
+
+Sources:
+- first names / surnames: names-dataset 3.3.1 (MIT), the top names per country and gender
+  (first names) and per country (surnames), for every country it covers;
+- countries: pycountry's names and their fr/de/es/it/pt/nl translations (words of them), minus
+  the most common first names of the chat regions (Jordan stays a name);
+- common words: the Hunspell dictionaries (lowercase entries = common words in fr, en, de, es,
+  it, pt, nl); a name whose lowercase form is a word (rose, pierre, will, may, grace) is marked
+  ambiguous and needs a cue; the French dictionary's ``po:npr`` entries (places, brands) that
+  are not also first names or surnames there are kept as a list of non-person proper nouns.
+
+Everything is stored folded (lowercase, accents stripped: ``textutil.fold``), one entry a line,
+gzip-compressed.  The run-time loader is ``anonymizer/detect/gazetteer.py``.
+"""
+from __future__ import annotations
+
+import gzip
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from anonymizer.textutil import fold  # noqa: E402
+
+OUT = ROOT / "rules" / "gazetteer"
+HUNSPELL = Path("/usr/share/hunspell")
+DICTS = ["fr.dic", "en_US.dic", "de_DE.dic", "es_ES.dic", "it_IT.dic", "pt_PT.dic", "nl.dic"]
+N_FIRST = 1000      # per country and gender
+N_LAST = 2000       # per country
+# countries whose top names may also be written in lowercase in a chat (the chat languages' regions)
+CORE = {"FR", "BE", "CH", "LU", "CA", "US", "GB", "IE", "DE", "AT", "ES", "MX", "AR", "CO", "CL", "IT",
+        "PT", "BR", "NL", "MA", "DZ", "TN", "CM", "SN"}
+N_CORE_LOWER = 400  # top names per core country and gender usable without a capital
+
+
+def hunspell_words():
+    common, npr, persons = set(), set(), set()
+    for name in DICTS:
+        path = HUNSPELL / name
+        if not path.is_file():
+            raise SystemExit(f"missing {path}: apt-get install the hunspell dictionaries (see docstring)")
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines()[1:]:
+            word = line.split("/", 1)[0].split("\t", 1)[0].split(" ", 1)[0].strip()
+            if not word or not word[0].isalpha():
+                continue
+            if word[0].islower():
+                common.add(fold(word))
+            elif name == "fr.dic":
+                if "po:npr" in line:
+                    npr.add(fold(word))
+                elif "po:prn" in line or "po:patr" in line:
+                    persons.add(fold(word))
+    return common, npr - persons
+
+
+def country_words(keep: set[str]) -> set[str]:
+    """Words of country names in English and the chat languages (pycountry + its translations)."""
+    import gettext
+    import pycountry
+    names = set()
+    for c in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            v = getattr(c, attr, None)
+            if v:
+                names.add(v)
+    translated = set()
+    for lang in ("fr", "de", "es", "it", "pt", "nl"):
+        try:
+            tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+        except OSError:
+            continue
+        translated |= {tr.gettext(n) for n in names}
+    out = set()
+    for n in names | translated:
+        for w in n.replace(",", " ").replace("(", " ").replace(")", " ").split():
+            f = fold(w)
+            if len(f) > 2 and w[:1].isupper() and f not in keep:
+                out.add(f)
+    return out
+
+
+def main():
+    from names_dataset import NameDataset
+    nd = NameDataset()
+    first, last, lower_ok = set(), set(), set()
+    for cc in nd.get_country_codes(alpha_2=True):
+        for gender, names in nd.get_top_names(n=N_FIRST, country_alpha2=cc).get(cc, {}).items():
+            for i, n in enumerate(names):
+                f = fold(n.strip())
+                if len(f) >= 2 and " " not in f:
+                    first.add(f)
+                    if cc in CORE and i < N_CORE_LOWER:
+                        lower_ok.add(f)
+        for n in nd.get_top_names(n=N_LAST, use_first_names=False, country_alpha2=cc).get(cc, []):
+            f = fold(n.strip())
+            if len(f) >= 2 and " " not in f:
+                last.add(f)
+    common, npr = hunspell_words()
+    npr |= country_words(lower_ok)
+    OUT.mkdir(parents=True, exist_ok=True)
+    names = first | last
+    files = {
+        "first_names.txt.gz": first,
+        "surnames.txt.gz": last,
+        "lowercase_ok.txt.gz": {n for n in lower_ok if n not in common and len(n) >= 3},
+        "common_words.txt.gz": common,
+        "places.txt.gz": npr & names | {n for n in npr if len(n) > 2},
+    }
+    for fname, words in files.items():
+        data = "\n".join(sorted(words)).encode("utf-8") + b"\n"
+        with gzip.GzipFile(OUT / fname, "wb", compresslevel=9, mtime=0) as fh:
+            fh.write(data)
+        print(f"{fname}: {len(words)} entries")
+
+
+if __name__ == "__main__":
+    main()
