@@ -35,6 +35,8 @@ def main():
       anonymize chat.txt chat.anon.txt
       ANONYMIZER_KEY=... anonymize chat.txt out.txt --map people.map.json
       cat chat.txt | anonymize - - -q > out.txt
+      anonymize chat.txt out.txt --report review.html   # review the changes in a browser
+      anonymize chat.txt --dry-run                      # list what would change
 
     Exit codes: 0 ok, 1 findings (check mode), 2 usage or input error, 3 verification failed.
     """
@@ -95,7 +97,10 @@ def run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_ver
              state, fields, ui={"report": report_path, "reveal": reveal, "dry_run": dry_run,
                  "policy": policy, "shift_dates": shift_dates})
     except AnonymizerError as exc:
-        _fail(str(exc), exc.exit_code)
+        msg = str(exc)
+        if src and name not in msg and not msg.startswith(("stdout", "stdin", str(dst or "\0"))):
+            msg = f"{name}: {msg}"  # every error names the file
+        _fail(msg, exc.exit_code)
     except KeyError_ as exc:
         _fail(str(exc), EXIT_INPUT)
     except KeyboardInterrupt as exc:  # SIGINT, and SIGTERM/SIGHUP through io.Interrupted
@@ -143,7 +148,8 @@ def _run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_ve
         dst = src
     dst = _report.check_options(src, dst, in_place, force, ui)  # a dry run writes nothing
     if not dst:
-        raise InputError("missing DST (an output path, or - for stdout); or use --in-place")
+        raise InputError("missing DST (an output path, or - for stdout); or use --in-place, "
+                         "or --dry-run to only see what would change")
     if dst != "-" and src != "-" and not in_place:
         if Path(dst).resolve() == Path(src).resolve():
             raise InputError(f"{dst}: refusing to write over the input (use --in-place)")
@@ -206,8 +212,16 @@ def _run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_ve
         if collection:
             write_collection(dst, out, dst.lower().endswith(".zip"))
         elif dst == "-":
-            sys.stdout.buffer.write(data)
-            sys.stdout.buffer.flush()
+            try:
+                sys.stdout.buffer.write(data)
+                sys.stdout.buffer.flush()
+            except BrokenPipeError:
+                raise
+            except OSError as exc:
+                # nothing more can reach stdout: point it at /dev/null so the exit is quiet
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                reason = "no space left on device" if exc.errno == 28 else exc.strerror or exc
+                raise InputError(f"stdout: cannot write ({reason}); the output is incomplete") from None
         else:
             atomic_write_bytes(Path(dst), data)
         state["committed"] = True

@@ -28,7 +28,7 @@ from .detect.urls import find_urls
 from .errors import InputError, VerificationError
 from .formats.base import Record, Replacement, apply_replacements
 from .identities import Identities, Person
-from .language import DEFAULT_REGION, detect_language
+from .language import DEFAULT_REGION, REGIONS, detect_language
 from .pseudonyms import LOCALES, PseudonymMap
 from .textutil import case_like, fold
 
@@ -88,7 +88,7 @@ class Engine:
         else:
             self.pmap.locale = LOCALES.get(lang, "fr_FR")
         regions = list(self.regions or [])
-        regions.append(DEFAULT_REGION.get(lang, "FR"))
+        regions.extend(r for r in REGIONS.get(lang, [DEFAULT_REGION.get(lang, "FR")]) if r not in regions)
         self.phones = PhoneDetector(regions)
         # participants by construction
         for r in records:
@@ -108,6 +108,10 @@ class Engine:
                     extra.append(reg)
         if extra:
             self.phones = PhoneDetector(regions + extra[:3])
+        # names saved in a loaded map (earlier runs, other files) are known people too
+        for role, kind in (("first", "first"), ("last", "last")):
+            for folded in list(self.pmap.entries.get(kind, {})):
+                self.identities.add_known_token(folded, role)
         self.pmap.add_forbidden(self.identities.name_tokens())
         if self.shift_spec is not None:  # --shift-dates: one keyed offset in weeks
             from . import dateshift
@@ -147,7 +151,8 @@ class Engine:
         if not self.ner:
             return [[] for _ in texts]
         det = self._ner(lang)
-        out = det.find_batch(texts)
+        from .parallel import find_names  # distinct texts once; engine.jobs processes (issue 6)
+        out = find_names(det, texts, getattr(self, "jobs", 1))
         for lst in out:
             for f in lst:
                 # a name found by NER becomes a person, so its other mentions follow
@@ -188,8 +193,10 @@ class Engine:
             if sub and sub[0].start == 0 and sub[0].end == len(f.text):
                 return self._render_person(sub[0])
             role = "full" if person.surname else "first"
+        if role == "last" or not person.first:
+            return case_like(f.text, self.pmap.last_name(person.surname), person.surname)
         fake_first = self.pmap.first_name(person.first)
-        if role == "first":
+        if role == "first" or not person.surname:
             return case_like(f.text, fake_first, person.first)
         fake_last = self.pmap.last_name(person.surname)
         if role == "last":

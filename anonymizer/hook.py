@@ -142,7 +142,9 @@ class Project:
             try:
                 self.pmap.load(mp)
             except KeyError_ as exc:
-                raise InputError(str(exc)) from None
+                if self.need_key:   # fix / reveal / allow cannot work without the right map
+                    raise InputError(str(exc)) from None
+                self.notes.append(f"{exc}; pseudonyms already in the files cannot be recognised")
             except ValueError:
                 raise InputError(f"{mp}: the map is not valid JSON") from None
         self.allow_words = {" ".join(fold(w).split()) for w in self.cfg.allow}

@@ -121,10 +121,24 @@ class Identities:
                     out.update(t for t in part.split() if t.lower() not in PARTICLES)
         return out
 
+    def add_known_token(self, folded: str, role: str) -> Person:
+        """A first name or surname known from a saved map (earlier runs, other files)."""
+        key = f"map-{role}:{folded}"
+        existed = key in self.persons
+        p = self._get(key)
+        if not existed:
+            if role == "first":
+                p.first = folded
+            else:
+                p.surname = folded
+        return p
+
     def variants(self):
         """Yield (variant text, role, person) for every matchable form."""
         for p in self.persons.values():
             if not p.first:
+                if p.surname:
+                    yield p.surname, "last", p
                 continue
             if p.surname:
                 yield f"{p.first} {p.surname}", "full", p

@@ -5,6 +5,9 @@ from functools import lru_cache
 
 SUPPORTED = ("fr", "en", "de", "es", "it", "pt", "nl")
 DEFAULT_REGION = {"fr": "FR", "en": "US", "de": "DE", "es": "ES", "it": "IT", "pt": "PT", "nl": "NL"}
+# every region a chat in that language commonly uses (each costs one phonenumbers pass)
+REGIONS = {"fr": ["FR", "BE", "CH"], "en": ["US", "GB"], "de": ["DE", "AT", "CH"], "es": ["ES", "MX"],
+           "it": ["IT"], "pt": ["PT", "BR"], "nl": ["NL", "BE"]}
 
 
 @lru_cache(maxsize=1)

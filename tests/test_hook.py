@@ -29,13 +29,33 @@ def _env(tmp_path, **extra):
     return env
 
 
+class _Run:
+    def __init__(self, code, stdout, stderr):
+        self.returncode, self.stdout, self.stderr = code, stdout, stderr
+
+
 def anon(tmp_path, *args, cwd, env=None, check=None):
-    assert ANONYMIZE, "the anonymize command is not installed"
-    p = subprocess.run([ANONYMIZE, *args], cwd=cwd, env=env or _env(tmp_path),
-                       capture_output=True, text=True, timeout=600)
+    """The real CLI, in-process (spaCy loads once for the whole module)."""
+    from click.testing import CliRunner
+    from anonymizer.cli import main
+    env = env or _env(tmp_path)
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        r = CliRunner(env={k: env.get(k) for k in set(env) | set(os.environ)}).invoke(
+            main, list(args), catch_exceptions=False)
+    finally:
+        os.chdir(old)
+    p = _Run(r.exit_code, r.stdout, r.stderr)
     if check is not None:
         assert p.returncode == check, (p.returncode, p.stdout, p.stderr)
     return p
+
+
+def anon_process(tmp_path, *args, cwd, env=None):
+    assert ANONYMIZE, "the anonymize command is not installed"
+    return subprocess.run([ANONYMIZE, *args], cwd=cwd, env=env or _env(tmp_path),
+                          capture_output=True, text=True, timeout=600)
 
 
 def _no_plaintext(text: str):
@@ -165,8 +185,9 @@ def test_staged_key_and_map_refused(tmp_path, project):
 def test_bad_config_is_one_line_error(tmp_path):
     (tmp_path / ".git").mkdir()
     (tmp_path / ".anonymizer.toml").write_text("language = [\n", encoding="utf-8")
-    p = anon(tmp_path, "scan", ".", cwd=tmp_path, check=2)
-    assert p.stderr.startswith("anonymize: error:") and "Traceback" not in p.stderr
+    p = anon_process(tmp_path, "scan", ".", cwd=tmp_path)
+    assert p.returncode == 2 and p.stderr.startswith("anonymize: error:")
+    assert "Traceback" not in p.stderr and len(p.stderr.strip().splitlines()) == 1
 
 
 # ---------------------------------------------------------------------- the real pre-commit hook

@@ -12,7 +12,9 @@ Sources:
 - common words: the Hunspell dictionaries (lowercase entries = common words in fr, en, de, es,
   it, pt, nl); a name whose lowercase form is a word (rose, pierre, will, may, grace) is marked
   ambiguous and needs a cue; the French dictionary's ``po:npr`` entries (places, brands) that
-  are not also first names or surnames there are kept as a list of non-person proper nouns.
+  are not also first names or surnames there are kept as a list of non-person proper nouns;
+- stop words: spaCy's stop-word lists of the seven languages (my, you, so, can…): never a name
+  without a cue, however often names-dataset lists them.
 
 Everything is stored folded (lowercase, accents stripped: ``textutil.fold``), one entry a line,
 gzip-compressed.  The run-time loader is ``anonymizer/detect/gazetteer.py``.
@@ -87,7 +89,7 @@ def country_words(keep: set[str]) -> set[str]:
 def main():
     from names_dataset import NameDataset
     nd = NameDataset()
-    first, last, lower_ok = set(), set(), set()
+    first, last, lower_ok, top = set(), set(), set(), set()
     for cc in nd.get_country_codes(alpha_2=True):
         for gender, names in nd.get_top_names(n=N_FIRST, country_alpha2=cc).get(cc, {}).items():
             for i, n in enumerate(names):
@@ -96,12 +98,19 @@ def main():
                     first.add(f)
                     if cc in CORE and i < N_CORE_LOWER:
                         lower_ok.add(f)
+                        top.add(f)
         for n in nd.get_top_names(n=N_LAST, use_first_names=False, country_alpha2=cc).get(cc, []):
             f = fold(n.strip())
             if len(f) >= 2 and " " not in f:
                 last.add(f)
     common, npr = hunspell_words()
     npr |= country_words(lower_ok)
+    import importlib
+    stop = set()
+    for lang in ("fr", "en", "de", "es", "it", "pt", "nl"):
+        stop |= {fold(w) for w in importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS}
+    top -= stop
+    lower_ok -= stop
     OUT.mkdir(parents=True, exist_ok=True)
     names = first | last
     files = {
@@ -109,6 +118,8 @@ def main():
         "surnames.txt.gz": last,
         "lowercase_ok.txt.gz": {n for n in lower_ok if n not in common and len(n) >= 3},
         "common_words.txt.gz": common,
+        "top_first_names.txt.gz": top,
+        "stop_words.txt.gz": stop,
         "places.txt.gz": npr & names | {n for n in npr if len(n) > 2},
     }
     for fname, words in files.items():

@@ -33,7 +33,16 @@ PRIORITY.update({"iban": 9, "card": 9, "national_id": 9, "ip": 9, "gps": 9, "dob
 
 
 def resolve_overlaps(findings: list[Finding]) -> list[Finding]:
-    """Keep a non-overlapping set: higher priority detector first, then longer span."""
+    """Keep a non-overlapping set: higher priority detector first, then longer span.
+
+    A PERSON span strictly inside a longer PERSON span (``Marie`` in ``Marie Curie``) is
+    dropped first, whatever found it, so the whole name is replaced.
+    """
+    persons = [f for f in findings if f.kind == PERSON]
+    if len(persons) > 1:
+        findings = [f for f in findings if f.kind != PERSON or not any(
+            g is not f and g.start <= f.start and f.end <= g.end and (g.end - g.start) > (f.end - f.start)
+            for g in persons)]
     ranked = sorted(findings, key=lambda f: (-PRIORITY.get(f.detector, 0), -(f.end - f.start), f.start))
     kept: list[Finding] = []
     for f in ranked:

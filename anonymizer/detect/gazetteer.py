@@ -65,6 +65,9 @@ def data() -> dict:
         "first": _load_list("first_names.txt.gz"),
         "last": _load_list("surnames.txt.gz"),
         "lower": _load_list("lowercase_ok.txt.gz"),
+        "top": _load_list("top_first_names.txt.gz"),
+        "stop": _load_list("stop_words.txt.gz"),
+        "ambiguous": frozenset(fold(w) for w in rules.get("ambiguous", []) or []),
         "common": _load_list("common_words.txt.gz"),
         "places": _load_list("places.txt.gz"),
         "allow": frozenset(allow | calendar | not_names),
@@ -186,7 +189,8 @@ class GazetteerDetector:
         if f in _USER["deny"]:
             return True
         first, last = self._known(f)
-        common = self._common(f)
+        # a name that is also a word: only the curated ones among the most common first names
+        common = f in self.d["ambiguous"] or (self._common(f) and f not in self.d["top"])
         place = f in self.d["places"]
         prev = toks[i - 1] if i else None
         adjacent_prev = prev is not None and prev.e >= t.s - 2
@@ -194,14 +198,16 @@ class GazetteerDetector:
             if place or _CONTRACTION.search(f):
                 return False
             if first or last:
-                return t.cap or not common or f in self.d["lower"]
+                return t.cap or (not common and f not in self.d["stop"]) or f in self.d["lower"]
             return t.cap and not common
+        if f in self.d["stop"] and f not in _USER["deny"]:
+            return False
         if not t.cap:
             return f in self.d["lower"]
         if t.text.isupper() and len(f) > 1:
             return False  # ALL CAPS words are shouting, acronyms or places, not names, without a cue
         start = self._sentence_start(text, t.s)
-        after_article = adjacent_prev and prev.f in self.d["articles"]
+        after_article = adjacent_prev and prev.f in self.d["articles"] and (common or place)
         if first and not place:
             if not common:
                 return not after_article

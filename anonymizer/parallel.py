@@ -1,0 +1,73 @@
+"""Name detection over many bodies: repeated bodies once, and optionally in worker processes.
+
+``Engine.run_ner`` hands every body of the run to :func:`find_names`.  Name detection
+(gazetteer + spaCy NER through Presidio, ``NameDetector.find_batch``) is a pure function of
+the text, so:
+
+* each distinct body is analysed once and its findings copied to every repeat
+  ("ok", "merci 🙏", forwarded messages…);
+* with ``jobs > 1`` the distinct bodies are cut into chunks analysed by ``jobs`` worker
+  processes (forked after the model is loaded, so no worker loads it again), and the
+  results are put back in document order.
+
+Everything stateful — registering the people NER found, the pseudonym map, rendering,
+verification — stays in the calling process and runs in document order on the same
+findings, so the output is the same for every ``jobs`` by construction (no shared
+mutable state between workers, nothing to merge).
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from dataclasses import replace
+
+CHUNK = 256  # bodies per task: big enough for nlp.pipe batches, small enough to balance
+
+_WORKER_DET = None  # the NameDetector inherited by forked workers
+
+
+def _work(chunk: list[str]):
+    return _WORKER_DET.find_batch(chunk)
+
+
+def _copy(findings):
+    return [replace(f, data=dict(f.data)) for f in findings]
+
+
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+               else (os.cpu_count() or 1))
+
+
+def find_names(det, texts: list[str], jobs: int = 1) -> list[list]:
+    """``det.find_batch(texts)``, computed once per distinct text, on ``jobs`` processes."""
+    index: dict[str, int] = {}
+    for t in texts:
+        index.setdefault(t, len(index))
+    uniq = list(index)
+    if jobs > 1 and len(uniq) >= 2 * CHUNK and "fork" in mp.get_all_start_methods():
+        res = _parallel(det, uniq, jobs)
+    else:
+        res = det.find_batch(uniq)
+    out, seen = [], set()
+    for t in texts:
+        i = index[t]
+        if i in seen:
+            out.append(_copy(res[i]))  # repeats get their own Finding objects
+        else:
+            seen.add(i)
+            out.append(res[i])
+    return out
+
+
+def _parallel(det, uniq: list[str], jobs: int) -> list[list]:
+    global _WORKER_DET
+    _WORKER_DET = det
+    chunks = [uniq[i:i + CHUNK] for i in range(0, len(uniq), CHUNK)]
+    ctx = mp.get_context("fork")
+    try:
+        with ctx.Pool(jobs) as pool:
+            parts = pool.map(_work, chunks, chunksize=1)
+    finally:
+        _WORKER_DET = None
+    return [f for part in parts for f in part]
