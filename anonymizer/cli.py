@@ -61,10 +61,13 @@ def main():
 @click.option("--dry-run", is_flag=True, help="Print what would be replaced (originals redacted); write nothing.")
 @click.option("--policy", "policy", multiple=True, metavar="KIND=ACTION",
               help="Per-kind action: replace (default), redact (<IBAN>) or keep; repeatable, e.g. --policy CITY=keep --policy IBAN=redact.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=1, show_default=True,
+              help="Worker processes for name recognition (same output for any N).")
+@click.option("--dask", metavar="SCHEDULER", help="Run a folder input on a Dask cluster (scheduler address, e.g. tcp://host:8786); same output as without.")
 @click.option("--shift-dates", "shift_dates", metavar="DAYS|auto",
               help="Move every timestamp and date in the text by one offset (a multiple of 7 days, weekdays kept); auto = keyed offset.")
 def run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_verify, quiet, fields=(),
-        report_path=None, reveal=False, dry_run=False, policy=(), shift_dates=None):
+        report_path=None, reveal=False, dry_run=False, policy=(), shift_dates=None, jobs=1, dask=None):
     """Anonymise SRC into DST (use - for stdin/stdout).
 
     \b
@@ -95,7 +98,7 @@ def run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_ver
     try:
         _run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_verify, quiet,
              state, fields, ui={"report": report_path, "reveal": reveal, "dry_run": dry_run,
-                 "policy": policy, "shift_dates": shift_dates})
+                 "policy": policy, "shift_dates": shift_dates, "jobs": jobs, "dask": dask})
     except AnonymizerError as exc:
         msg = str(exc)
         if src and name not in msg and not msg.startswith(("stdout", "stdin", str(dst or "\0"))):
@@ -190,6 +193,7 @@ def _run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_ve
     shift = ui.get("shift_dates") or getattr(cfg, "shift_dates", None)
     eng = Engine(key, language=lang, ner=not no_ner, pmap=pmap, verify=not no_verify, policy=policy,
                  shift_dates=shift)
+    eng.jobs = ui.get("jobs") or 1  # issue 6: NER on N processes, output unchanged
     if collection:
         from .formats.folder import anonymize_collection, read_collection, write_collection
         if dst == "-":

@@ -403,7 +403,11 @@ class Engine:
         map_rx = _word_rx(self.map_names() - static - fake_words)
         leaks = []
         other = [(k, v) for k, v in self.real_values() if k in (EMAIL, URL)]
+        from .fastscan import ValueIndex  # same findings, without the values x spans scan (issue 6)
+        other_ix = ValueIndex(other)
         phones = {v for k, v in self.real_values() if k == PHONE}
+        from .fastscan import DigitTails
+        phone_tails = DigitTails(phones)
         for ri, r in enumerate(out_records):
             ins = (inserted or {}).get(ri, [])
 
@@ -428,7 +432,7 @@ class Engine:
                         if t[m.start()].isupper() and not ours(m.start(), m.end(), t, sp.start):
                             leaks.append((ri, PERSON, t[m.start():m.end()], sp.start + m.start()))
                 lt = t.lower()
-                for k, v in other:
+                for k, v in other_ix.candidates(lt):
                     pos = lt.find(v)
                     while pos >= 0:
                         if inserted is None or not ours(pos, pos + len(v), t, sp.start):
@@ -438,9 +442,8 @@ class Engine:
                 if phones:
                     for seg_start, seg in _outside(t, sp.start, ins if inserted else []):
                         digits = "".join(_DIGIT.findall(seg))
-                        for v in phones:
-                            if len(v) >= 8 and v[-8:] in digits:
-                                leaks.append((ri, PHONE, v, seg_start))
+                        for v in phone_tails.matches(digits):
+                            leaks.append((ri, PHONE, v, seg_start))
         return leaks
 
     def _new_identifiers(self, records, out_records, inserted):

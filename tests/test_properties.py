@@ -37,6 +37,11 @@ def phones(draw):
     lead = draw(st.sampled_from("67"))
     rest = draw(st.lists(st.integers(10, 99), min_size=4, max_size=4))
     nsn = lead + "".join(f"{d:02d}" for d in rest)
+    import phonenumbers
+    if not phonenumbers.is_valid_number(phonenumbers.parse("+33" + nsn)):
+        nsn = "6" + nsn[1:3] + "345678"  # an assigned range: 06 xx 34 56 78
+        rest = [int(nsn[i:i + 2]) for i in (1, 3, 5, 7)]
+        lead = "6"
     layout = draw(st.sampled_from(["spaced", "compact", "intl", "dots"]))
     pairs = [f"0{lead}"] + [f"{d:02d}" for d in rest]
     text = {"spaced": " ".join(pairs), "compact": "".join(pairs),
@@ -69,14 +74,15 @@ def chats(draw):
     named = [p for p in people if p[1]]
     fmt = draw(st.sampled_from(["android", "ios", "chunk", "plain"]))
     eol = draw(st.sampled_from(["\n", "\r\n"]))
-    n_msgs = draw(st.integers(1, 25))
+    n_msgs = draw(st.integers(len(people), 25))
     lines = []
     if fmt == "chunk":
         lines += ["=== MÉTADONNÉES CHUNK ===", "Période: null → null",
                   "Participants: " + ", ".join(p[0] for p in named), "Topics:",
                   f"Messages: {n_msgs}", "", "=== CONTENU ==="]
     for i in range(n_msgs):
-        sender = draw(st.sampled_from(people))
+        # everyone speaks first (a name nobody uses is not a participant; NER is off)
+        sender = people[i] if i < len(people) else draw(st.sampled_from(people))
         words = draw(st.lists(st.sampled_from(FILLER), min_size=0, max_size=12))
         extras = draw(st.lists(st.sampled_from(["mention", "mention_lower", "mention_full",
                                                 "phone", "email", "url", "newline"]),
@@ -104,7 +110,7 @@ def chats(draw):
                 planted["urls"].add(tok)
             else:
                 tok = "\n" if fmt != "plain" else "\n"
-            words.insert(pos, tok)
+            words[pos:pos] = ["ou", tok, "ou"]  # planted values never touch each other
         body = " ".join(words).replace(" \n ", "\n").strip(" ") or "ok"
         hh, mm = 8 + i // 60, i % 60
         if fmt in ("android", "chunk"):
@@ -118,18 +124,19 @@ def chats(draw):
     return text, fmt, planted
 
 
-def anonymize_chat(text: str):
+def anonymize_chat(text: str, fmt: str | None = None):
     from anonymizer.engine import Engine
     eng = Engine(KEY, language="fr", ner=False, verify=True)
-    return eng.process_text(text, None, "chat.txt")
+    return eng.process_text(text, fmt, "chat.txt")
 
 
 def check_chat(text: str, fmt: str, planted: dict) -> None:
     """The properties of one random chat (raises AssertionError)."""
     from anonymizer import formats
-    res = anonymize_chat(text)
+    fmt_name = "plain" if fmt == "plain" else formats.detect_format(text)
+    assert fmt_name == ("chunk" if fmt == "chunk" else "whatsapp" if fmt != "plain" else "plain")
+    res = anonymize_chat(text, fmt_name)
     out = res.text
-    fmt_name = formats.detect_format(text)
     a = list(formats.parse(text, fmt_name))
     b = list(formats.parse(out, fmt_name))
     assert len(a) == len(b)

@@ -96,6 +96,47 @@ def test_leak_checker_finds_what_it_should():
     assert leaked_values("22/01/2025, 18:43 - 4 novembre", entry) == []
 
 
+# ----------------------------------------------------------------------------- positions
+def _result(raws, reps_by_record):
+    """An engine Result built by hand: ``reps_by_record[i]`` = [(start, end, new, kind, score)]."""
+    from anonymizer.engine import Result
+    from anonymizer.formats.base import Replacement, apply_replacements
+    res = Result(text="", format="plain", language="fr", messages=len(raws))
+    for ri, raw in enumerate(raws):
+        reps = [Replacement(s, e, new, kind, "test", score, raw[s:e])
+                for s, e, new, kind, score in reps_by_record.get(ri, [])]
+        res.replacements += [(ri, rep) for rep in reps]
+        res.texts.append(apply_replacements(raw, reps))
+    res.text = "".join(res.texts)
+    return res
+
+
+def test_highlight_offsets_follow_earlier_replacements():
+    from anonymizer.report import highlights_by_record
+    raw = "Jo et Bartholomew, appelle 0612345678 ou jo@x.fr\n"
+    res = _result([raw], {0: [(0, 2, "Alexandrine", "PERSON", 1.0),
+                              (6, 17, "Al", "PERSON", 0.85),
+                              (27, 37, "06 98 76 54 32", "PHONE_NUMBER", 0.9),
+                              (41, 48, "a.b@example.org", "EMAIL_ADDRESS", 1.0)]})
+    hls = highlights_by_record(res)[0]
+    assert [res.texts[0][h.start:h.end] for h in hls] == [
+        "Alexandrine", "Al", "06 98 76 54 32", "a.b@example.org"]
+    assert [h.number for h in hls] == [1, 2, 3, 4]
+
+
+def test_report_escapes_text_and_hides_originals():
+    from anonymizer.report import build_report
+    raws = ['<script>alert("x")</script> & Zébulon\n', "rien\n"]
+    res = _result(raws, {0: [(38, 45, "Ana\"<b>", "PERSON", 0.5)]})
+    page = build_report(res, None, source_name="/tmp/Chat with Zébulon.txt")
+    assert "<script>alert" not in page and "&lt;script&gt;alert(&quot;x&quot;)" in page
+    assert "Zébulon" not in page                       # neither the value nor the file name
+    assert page.count('<mark class="hl') == 1 and "Ana&quot;&lt;b&gt;" in page
+    assert 'class="review"' in page and "score 0.50" in page   # low confidence: to review
+    private = build_report(res, None, reveal=True, source_name="/tmp/Chat with Zébulon.txt")
+    assert "was: Zébulon" in private and "REAL VALUES SHOWN" in private
+
+
 # ----------------------------------------------------------------------------- chromium
 class _Dom(HTMLParser):
     """Counts the highlights inside <main id="chat"> of a dumped DOM."""
@@ -175,8 +216,13 @@ def test_report_renders_every_sample(sample, tmp_path, monkeypatch):
     assert entry is not None, f"{sample} has no manifest entry"
     out, report = tmp_path / "out.txt", tmp_path / f"{sample.stem}.html"
     r = _cli([sample, out, "--report", report], tmp_path, monkeypatch)
-    if r.exit_code == 3:  # the engine's own output check refused the file: nothing to review
-        pytest.xfail(f"engine verification fails on this sample: {r.stderr.strip()}")
+    refused = None
+    if r.exit_code == 3:
+        # the engine's own output check refused the file (nothing written): still check the
+        # report of the unverified run, then mark the sample as an engine failure
+        refused = r.stderr.strip()
+        assert not report.exists() and not out.exists()
+        r = _cli([sample, out, "--report", report, "--no-verify"], tmp_path, monkeypatch)
     assert r.exit_code == 0, r.output
     m = re.search(r"(\d+) messages, (\d+) replacements", r.stderr)
     assert m, r.stderr
@@ -213,7 +259,8 @@ def test_report_renders_every_sample(sample, tmp_path, monkeypatch):
     assert set(leaked_values(html_text, entry)) <= kept
     assert set(leaked_values(dom, entry)) <= kept
     private = tmp_path / "private.html"
-    r = _cli([sample, "--dry-run", "--report", private, "--reveal", "-q"], tmp_path, monkeypatch)
+    r = _cli([sample, "--dry-run", "--report", private, "--reveal", "-q"]
+             + (["--no-verify"] if refused else []), tmp_path, monkeypatch)
     assert r.exit_code == 0, r.output
     originals = {v for v in _originals(private.read_text(encoding="utf-8")) if len(v) >= 3}
     assert len(originals) >= 3
@@ -221,6 +268,8 @@ def test_report_renders_every_sample(sample, tmp_path, monkeypatch):
         if not _present(v, output):
             assert not _present(v, html_text), v
             assert not _present(v, dom), v
+    if refused:
+        pytest.xfail(f"report OK, but the engine's verification refuses this sample: {refused}")
 
 
 @needs_chromium

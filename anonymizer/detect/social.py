@@ -29,8 +29,8 @@ def find_social(text: str, engine=None) -> list[Finding]:
                                {"handle": handle, "hs": m.start("handle") - m.start(),
                                 "he": m.end("handle") - m.start()}))
     taken = [(f.start, f.end) for f in out]
-    names = _participant_tokens(engine)
     if "@" in text:
+        names = _participant_tokens(engine)  # only needed here (computed per text: costly)
         for m in pattern("at_handle").finditer(text):
             h = m.group("handle")
             if h.lower() in _AT_STOP or h.isdigit() or any(a <= m.start() < b for a, b in taken):
