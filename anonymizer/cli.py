@@ -194,6 +194,9 @@ def _run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_ve
     eng = Engine(key, language=lang, ner=not no_ner, pmap=pmap, verify=not no_verify, policy=policy,
                  shift_dates=shift)
     eng.jobs = ui.get("jobs") or 1  # issue 6: NER on N processes, output unchanged
+    if ui.get("dask"):  # issue 6: name detection on a Dask cluster, output unchanged
+        from .distributed import DaskNames, connect
+        eng.jobs = DaskNames(connect(ui["dask"]))
     if collection:
         from .formats.folder import anonymize_collection, read_collection, write_collection
         if dst == "-":

@@ -397,10 +397,10 @@ class Engine:
         fake_words = {w for f in fakes for w in f.split()}
         static = {v for k, v in self.real_values() if k == PERSON}
         name_rx = _word_rx(static - fakes)
-        dyn = sorted({t for t in self.identities.name_tokens(dynamic=True) if len(t) >= 3} -
-                     {v for table in self.pmap.entries.values() for v in table.values()})
-        dyn_rx = _word_rx(set(dyn) | {t.upper() for t in dyn}, fold_case=False)
-        map_rx = _word_rx(self.map_names() - static - fake_words)
+        # names found by NER only, and names from a loaded map, count where written like a
+        # name (capitalised), the same rule the participant matcher applies to them
+        dyn = {fold(t) for t in self.identities.name_tokens(dynamic=True) if len(t) >= 3}
+        cap_rx = _word_rx((dyn | self.map_names()) - static - fake_words)
         leaks = []
         other = [(k, v) for k, v in self.real_values() if k in (EMAIL, URL)]
         from .fastscan import ValueIndex  # same findings, without the values x spans scan (issue 6)
@@ -423,12 +423,8 @@ class Engine:
                     for m in name_rx.finditer(ft):
                         if not ours(m.start(), m.end(), t, sp.start):
                             leaks.append((ri, PERSON, t[m.start():m.end()], sp.start + m.start()))
-                if dyn_rx is not None:
-                    for m in dyn_rx.finditer(t):
-                        if inserted is None or not ours(m.start(), m.end(), t, sp.start):
-                            leaks.append((ri, PERSON, m.group(), sp.start + m.start()))
-                if map_rx is not None:
-                    for m in map_rx.finditer(ft):
+                if cap_rx is not None:
+                    for m in cap_rx.finditer(ft):
                         if t[m.start()].isupper() and not ours(m.start(), m.end(), t, sp.start):
                             leaks.append((ri, PERSON, t[m.start():m.end()], sp.start + m.start()))
                 lt = t.lower()

@@ -39,13 +39,16 @@ def default_jobs() -> int:
                else (os.cpu_count() or 1))
 
 
-def find_names(det, texts: list[str], jobs: int = 1) -> list[list]:
-    """``det.find_batch(texts)``, computed once per distinct text, on ``jobs`` processes."""
+def find_names(det, texts: list[str], jobs=1) -> list[list]:
+    """``det.find_batch(texts)``, computed once per distinct text, on ``jobs`` processes
+    (or, when ``jobs`` is an executor with ``find_batch(lang, texts)``, there)."""
     index: dict[str, int] = {}
     for t in texts:
         index.setdefault(t, len(index))
     uniq = list(index)
-    if jobs > 1 and len(uniq) >= 2 * CHUNK and "fork" in mp.get_all_start_methods():
+    if not isinstance(jobs, int):  # an executor (anonymizer.distributed.DaskNames)
+        res = jobs.find_batch(det.lang, uniq)
+    elif jobs > 1 and len(uniq) >= 2 * CHUNK and "fork" in mp.get_all_start_methods():
         res = _parallel(det, uniq, jobs)
     else:
         res = det.find_batch(uniq)

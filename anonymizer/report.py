@@ -18,7 +18,6 @@ import html
 import os
 import sys
 import threading
-import time
 import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass

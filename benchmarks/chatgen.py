@@ -126,7 +126,7 @@ def _phone(rng: random.Random, lang: str) -> str:
             return f"+33 {pre[1]} {d[0]} {d[1]} {d[2]} {d[3]}"
         return f"{pre}{d[0]}{d[1]}{d[2]}{d[3]}"
     a, b = rng.randint(201, 989), rng.randint(1000, 9999)
-    return rng.choice([f"(415) {a}-{b}", f"+1 212 {a} {b}", f"+44 7700 900{rng.randint(100, 999)}"])
+    return rng.choice([f"(415) {a}-{b}", f"+1 212 {a} {b}", f"+44 7911 {rng.randint(100000, 999999)}"])
 
 
 def _people(rng: random.Random, lang: str, k: int) -> list[tuple[str, str]]:

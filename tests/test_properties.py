@@ -39,7 +39,7 @@ def phones(draw):
     nsn = lead + "".join(f"{d:02d}" for d in rest)
     import phonenumbers
     if not phonenumbers.is_valid_number(phonenumbers.parse("+33" + nsn)):
-        nsn = "6" + nsn[1:3] + "345678"  # an assigned range: 06 xx 34 56 78
+        nsn = "612" + nsn[3:]  # 06 12 xx xx xx: an assigned mobile range
         rest = [int(nsn[i:i + 2]) for i in (1, 3, 5, 7)]
         lead = "6"
     layout = draw(st.sampled_from(["spaced", "compact", "intl", "dots"]))

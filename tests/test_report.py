@@ -127,7 +127,7 @@ def test_highlight_offsets_follow_earlier_replacements():
 def test_report_escapes_text_and_hides_originals():
     from anonymizer.report import build_report
     raws = ['<script>alert("x")</script> & Zébulon\n', "rien\n"]
-    res = _result(raws, {0: [(38, 45, "Ana\"<b>", "PERSON", 0.5)]})
+    res = _result(raws, {0: [(30, 37, "Ana\"<b>", "PERSON", 0.5)]})
     page = build_report(res, None, source_name="/tmp/Chat with Zébulon.txt")
     assert "<script>alert" not in page and "&lt;script&gt;alert(&quot;x&quot;)" in page
     assert "Zébulon" not in page                       # neither the value nor the file name

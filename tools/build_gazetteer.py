@@ -37,7 +37,7 @@ N_LAST = 2000       # per country
 # countries whose top names may also be written in lowercase in a chat (the chat languages' regions)
 CORE = {"FR", "BE", "CH", "LU", "CA", "US", "GB", "IE", "DE", "AT", "ES", "MX", "AR", "CO", "CL", "IT",
         "PT", "BR", "NL", "MA", "DZ", "TN", "CM", "SN"}
-N_CORE_LOWER = 400  # top names per core country and gender usable without a capital
+N_CORE_LOWER = 1000  # top names per core country and gender usable without a capital
 
 
 def hunspell_words():
@@ -58,6 +58,12 @@ def hunspell_words():
                 elif "po:prn" in line or "po:patr" in line:
                     persons.add(fold(word))
     return common, npr - persons
+
+
+def english_words() -> set[str]:
+    path = HUNSPELL / "en_US.dic"
+    return {fold(w) for w in (ln.split("/", 1)[0].strip() for ln in path.read_text(encoding="utf-8").splitlines()[1:])
+            if w[:1].islower()}
 
 
 def country_words(keep: set[str]) -> set[str]:
@@ -110,6 +116,7 @@ def main():
     for lang in ("fr", "en", "de", "es", "it", "pt", "nl"):
         stop |= {fold(w) for w in importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS}
     top -= stop
+    top -= english_words()  # a top name that is an English word stays ambiguous (Princess, Will)
     lower_ok -= stop
     OUT.mkdir(parents=True, exist_ok=True)
     names = first | last

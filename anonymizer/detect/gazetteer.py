@@ -39,6 +39,7 @@ TOKEN_RE = regex.compile(r"(?<![\p{L}\p{M}\p{N}_])\p{L}[\p{L}\p{M}]*(?:['’\-]\
 _ELISION = regex.compile(r"^(?:[dljmtsn]|qu)['’](?=\p{Lu})")
 _POSSESSIVE = regex.compile(r"['’]s$")
 _CONTRACTION = regex.compile(r"['’](?:m|ve|ll|re|d|s|t)$")
+_CONJ = frozenset(["et", "and", "und", "y", "e", "i", "en", "ou", "or", "oder", "o"])
 _SENT_END = set(".!?\n\r…:;\"«»“”()[]|•-–—")
 MAX_TOKENS = 4
 
@@ -184,7 +185,7 @@ class GazetteerDetector:
     def _seed(self, text, folded, toks, i) -> bool:
         t = toks[i]
         f = t.f
-        if len(f) < 2 or is_allowed(f):
+        if len(f) < 2 or is_allowed(f) or _CONTRACTION.search(f):
             return False
         if f in _USER["deny"]:
             return True
@@ -199,7 +200,9 @@ class GazetteerDetector:
                 return False
             if first or last:
                 return t.cap or (not common and f not in self.d["stop"]) or f in self.d["lower"]
-            return t.cap and not common
+            if not t.cap:  # "dis à youenn": an unknown lowercase non-word after a cue
+                return len(f) >= 4 and not self._common(f) and f not in self.d["stop"]
+            return not common
         if f in self.d["stop"] and f not in _USER["deny"]:
             return False
         if not t.cap:
@@ -231,7 +234,7 @@ class GazetteerDetector:
         if gap not in (" ", "\u00a0", ". ", ".") or (gap == "." and prev.e - prev.s > 1):
             return 0
         f = t.f
-        if is_allowed(f) or f in self.d["places"] and not self._known(f)[1]:
+        if is_allowed(f) or _CONTRACTION.search(f) or f in self.d["places"] and not self._known(f)[1]:
             return 0
         if len(t.text) == 1 and t.text.isupper():
             return 1 if j + 1 < len(toks) and toks[j + 1].cap else 0  # an initial: "Ryan P Costa"
@@ -280,7 +283,44 @@ class GazetteerDetector:
                 count += k
             out.append(Finding(t.s, end, PERSON, text[t.s:end], 0.8, "gazetteer"))
             i = j
+        if out and len(toks) > 2:
+            out = self._coordinated(text, toks, out)
         return out
+
+    def _coordinated(self, text, toks, found):
+        """'rieke und tjark', 'Tomke, Fokke et Hiske': a name beside a found name is a name."""
+        spans = {(f.start, f.end) for f in found}
+        starts = {f.start for f in found}
+        ends = {f.end for f in found}
+        added = True
+        while added:
+            added = False
+            for i, t in enumerate(toks):
+                if (t.s, t.e) in spans or any(a <= t.s < b for a, b in spans):
+                    continue
+                f = t.f
+                if len(f) < 3 or is_allowed(f) or f in self.d["stop"] or self._common(f) or f in self.d["places"]:
+                    continue
+                if _CONTRACTION.search(f):
+                    continue
+                left = toks[i - 2] if i >= 2 else None
+                right = toks[i + 2] if i + 2 < len(toks) else None
+                ok = False
+                if i >= 1 and toks[i - 1].e in ends and text[toks[i - 1].e:t.s] in (", ", " & ", ","):
+                    ok = True
+                elif i + 1 < len(toks) and toks[i + 1].s in starts and text[t.e:toks[i + 1].s] in (", ", ","):
+                    ok = True
+                elif i >= 2 and toks[i - 1].f in _CONJ and left.e in ends:
+                    ok = True
+                elif right is not None and toks[i + 1].f in _CONJ and right.s in starts:
+                    ok = True
+                if ok and (t.cap == bool(text[min(starts):min(starts) + 1].isupper()) or any(self._known(f))):
+                    found.append(Finding(t.s, t.e, PERSON, t.text, 0.7, "gazetteer"))
+                    spans.add((t.s, t.e))
+                    starts.add(t.s)
+                    ends.add(t.e)
+                    added = True
+        return sorted(found, key=lambda x: x.start)
 
     # -- validation of NER spans
     def plausible(self, text: str) -> bool:

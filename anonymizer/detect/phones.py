@@ -155,6 +155,8 @@ class PhoneDetector:
         taken: list[tuple[int, int]] = []
 
         def add(s, e, num, det="phone", score=0.9):
+            if det != "mention" and _NOT_PHONE_BEFORE.search(norm[max(0, s - 24):s]):
+                return  # an order number, a reference, an IBAN
             for a, b in taken:
                 if s < b and a < e:
                     return

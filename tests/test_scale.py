@@ -1,0 +1,133 @@
+"""Issue 6: the same output whatever the execution (repeats cached, --jobs N, Dask), and the
+fast post-scan indexes agreeing with the plain scan.  No test depends on timing."""
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from anonymizer.fastscan import DigitTails, ValueIndex
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import chatgen  # noqa: E402
+
+KEY = "k" * 40
+SAMPLES = ["android_en_us_12h_space.txt", "android_fr_nocomma.txt", "ios_en_12h.txt"]
+
+
+def _cli(*args, cwd):
+    env = dict(os.environ, ANONYMIZER_KEY=KEY)
+    exe = Path(sys.executable).with_name("anonymize")
+    return subprocess.run([str(exe), *map(str, args)], cwd=cwd, env=env, capture_output=True,
+                          text=True)
+
+
+# ------------------------------------------------------------------ fast post-scan
+def test_value_index_finds_what_the_plain_scan_finds():
+    rng = random.Random(6)
+    alphabet = "ab.@/:-x1"
+    values = list(dict.fromkeys("".join(rng.choice(alphabet) for _ in range(rng.randint(1, 9)))
+                                for _ in range(300)))
+    items = [("URL", v) for v in values]
+    ix = ValueIndex(items)
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet + " ") for _ in range(rng.randint(0, 40)))
+        plain = [(k, v) for k, v in items if v in text]
+        got = [(k, v) for k, v in ix.candidates(text) if v in text]
+        assert got == plain, text
+
+
+def test_digit_tails_match_the_plain_scan():
+    rng = random.Random(7)
+    values = {"".join(rng.choice("0123") for _ in range(rng.randint(5, 12))) for _ in range(200)}
+    order = list(values)
+    tails = DigitTails(order)
+    for _ in range(2000):
+        digits = "".join(rng.choice("0123") for _ in range(rng.randint(0, 20)))
+        plain = [v for v in order if len(v) >= 8 and v[-8:] in digits]
+        assert tails.matches(digits) == plain
+
+
+# ------------------------------------------------------------------ repeats and --jobs
+def test_repeated_bodies_get_equal_but_separate_findings():
+    from anonymizer.detect.names import NameDetector
+    from anonymizer.parallel import find_names
+    det = NameDetector("fr")
+    texts = ["Tu as vu Bérénice Castafiore hier ?", "ok", "Tu as vu Bérénice Castafiore hier ?"]
+    out = find_names(det, texts)
+    direct = det.find_batch(texts)
+    assert [[(f.start, f.end, f.kind) for f in r] for r in out] == \
+           [[(f.start, f.end, f.kind) for f in r] for r in direct]
+    assert out[0] and out[0][0] is not out[2][0]
+
+
+def test_jobs_2_output_is_byte_identical_to_jobs_1(tmp_path):
+    from anonymizer.engine import Engine
+    from anonymizer.parallel import CHUNK
+    src = tmp_path / "chat.txt"
+    chatgen.write(src, "fr", 1500, seed=3)
+    text = src.read_text(encoding="utf-8")
+    assert len({b for b, _ in chatgen.labelled("fr", 1500, seed=3)}) >= 2 * CHUNK  # workers used
+    eng = Engine(KEY.encode())
+    one = eng.process_text(text, None, "chat.txt").text
+    r = _cli(src, tmp_path / "out2.txt", "--jobs", "2", "-q", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    two = (tmp_path / "out2.txt").read_text(encoding="utf-8")
+    assert two == one
+    assert two != text
+
+
+def test_jobs_rejects_zero(tmp_path):
+    src = ROOT / "samples" / "whatsapp" / SAMPLES[0]
+    r = _cli(src, tmp_path / "o.txt", "--jobs", "0", cwd=tmp_path)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+
+
+# ------------------------------------------------------------------ Dask
+def _folder(tmp_path) -> Path:
+    d = tmp_path / "exports"
+    d.mkdir()
+    for name in SAMPLES:
+        shutil.copy(ROOT / "samples" / "whatsapp" / name, d / name)
+    chatgen.write(d / "generated_fr.txt", "fr", 300, seed=5)
+    return d
+
+
+def _tree(d: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(d)): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}
+
+
+def test_dask_local_cluster_matches_the_cli_byte_for_byte(tmp_path):
+    distributed = pytest.importorskip("dask.distributed")
+    from anonymizer.distributed import anonymize_folder_dask
+    src = _folder(tmp_path)
+    r = _cli(src, tmp_path / "cli_out", "-q", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    expected = _tree(tmp_path / "cli_out")
+    assert set(expected) == set(_tree(src))
+    assert expected != _tree(src)  # something was replaced
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        anonymize_folder_dask(src, tmp_path / "dask_out", KEY.encode(), client)
+        assert _tree(tmp_path / "dask_out") == expected
+        # the CLI on the same cluster
+        r = _cli(src, tmp_path / "cli_dask_out", "-q", "--dask", cluster.scheduler_address,
+                 cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+        assert _tree(tmp_path / "cli_dask_out") == expected
+        assert any(client.run(lambda: __import__("sys").modules.get("spacy") is not None).values())
+
+
+def test_dask_unreachable_scheduler_is_a_one_line_error(tmp_path):
+    pytest.importorskip("dask.distributed")
+    src = _folder(tmp_path)
+    r = _cli(src, tmp_path / "o", "--dask", "tcp://127.0.0.1:9", cwd=tmp_path)
+    assert r.returncode == 2, r.stderr
+    assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
