@@ -42,6 +42,17 @@ def main():
     """
 
 
+def _load_rules_option(ctx, param, value):
+    """--rules FILE: user allow/deny word lists for name detection (see rules/names.yaml)."""
+    if value:
+        from .detect.gazetteer import load_user_rules
+        try:
+            load_user_rules(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+    return value
+
+
 @main.command("run")
 @click.argument("src", type=click.Path(allow_dash=True))
 @click.argument("dst", type=click.Path(allow_dash=True), required=False)
@@ -54,6 +65,8 @@ def main():
 @click.option("--no-ner", is_flag=True, help="Skip spaCy name recognition (participants, phones, URLs, e-mails only).")
 @click.option("--no-verify", is_flag=True, help="Skip the post-scan of the output (only if you know why).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary on stderr.")
+@click.option("--rules", type=click.Path(dir_okay=False), expose_value=False, callback=_load_rules_option,
+              metavar="FILE.yaml", help="Extra name rules: 'allow: [words never names]', 'deny: [words always names]'.")
 @click.option("--field", "fields", multiple=True, help="Dataset text field/column to anonymise (repeatable; JSONL, JSON, CSV).")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), metavar="FILE.html",
               help="Also write a self-contained HTML page to review the changes (shareable: no real value unless --reveal).")
@@ -63,7 +76,7 @@ def main():
               help="Per-kind action: replace (default), redact (<IBAN>) or keep; repeatable, e.g. --policy CITY=keep --policy IBAN=redact.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=1, show_default=True,
               help="Worker processes for name recognition (same output for any N).")
-@click.option("--dask", metavar="SCHEDULER", help="Run a folder input on a Dask cluster (scheduler address, e.g. tcp://host:8786); same output as without.")
+@click.option("--dask", metavar="SCHEDULER", help="Run name recognition on a Dask cluster (scheduler address, e.g. tcp://host:8786), e.g. for a folder; same output as without.")
 @click.option("--shift-dates", "shift_dates", metavar="DAYS|auto",
               help="Move every timestamp and date in the text by one offset (a multiple of 7 days, weekdays kept); auto = keyed offset.")
 def run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_verify, quiet, fields=(),

@@ -272,6 +272,8 @@ class Engine:
         spans = [(ri, si) for ri, r in enumerate(records) for si in range(len(r.bodies))]
         texts = [records[ri].bodies[si].text(records[ri].raw) for ri, si in spans]
         ner = self.run_ner(texts, lang)
+        from .parallel import detect_all  # all bodies first, on engine.jobs processes (issue 6)
+        found = detect_all(self, texts, ner, getattr(self, "jobs", 1))
         result = Result(text="", format=fmt, language=lang, messages=0)
         span_i = 0
         for ri, r in enumerate(records):
@@ -288,7 +290,7 @@ class Engine:
                                             1.0, label[s:e]))
             for sp in r.bodies:
                 body = sp.text(r.raw)
-                for f in self.detect_text(body, ner[span_i]):
+                for f in found[span_i]:
                     new = self.render_finding(f, body)
                     if new is None or new == f.text:
                         continue

@@ -74,3 +74,55 @@ def _parallel(det, uniq: list[str], jobs: int) -> list[list]:
     finally:
         _WORKER_DET = None
     return [f for part in parts for f in part]
+
+
+# ---------------------------------------------------------------- cheap detectors
+_WORKER_ENGINE = None
+_WORKER_ARGS = None
+
+
+def _detect_chunk(bounds):
+    a, b = bounds
+    texts, ner, version = _WORKER_ARGS
+    part = [_WORKER_ENGINE.detect_text(texts[i], ner[i]) for i in range(a, b)]
+    return part, _WORKER_ENGINE.identities.version != version  # did detection add people?
+
+
+def detect_all(engine, texts: list[str], ner: list[list], jobs=1) -> list[list]:
+    """``engine.detect_text(text, ner findings)`` for every body, after every person NER
+    found is registered, on ``jobs`` processes (forked: each sees the same engine state).
+
+    Detection only reads the engine (people, phone regions, rules); findings that point
+    to a person are linked back to the parent's own ``Person`` objects by key."""
+    n = len(texts)
+    if not isinstance(jobs, int) or jobs <= 1 or n < 4 * CHUNK or \
+            "fork" not in mp.get_all_start_methods():
+        return [engine.detect_text(t, f) for t, f in zip(texts, ner)]
+    global _WORKER_ENGINE, _WORKER_ARGS
+    engine.matcher.find("")  # build the participant regex once, before forking
+    _WORKER_ENGINE, _WORKER_ARGS = engine, (texts, ner, engine.identities.version)
+    step = max(CHUNK, -(-n // (jobs * 8)))
+    bounds = [(a, min(a + step, n)) for a in range(0, n, step)]
+    try:
+        with mp.get_context("fork").Pool(jobs) as pool:
+            parts = pool.map(_detect_chunk, bounds, chunksize=1)
+    finally:
+        _WORKER_ENGINE = _WORKER_ARGS = None
+    persons = engine.identities.persons
+    out = []
+    ok = True
+    for (a, b), (part, changed) in zip(bounds, parts):
+        ok = ok and not changed
+        for lst in (part if ok else ()):
+            for f in lst:
+                p = f.data.get("person")
+                if p is not None:
+                    mine = persons.get(p.key)
+                    if mine is None:
+                        ok = False
+                    else:
+                        f.data["person"] = mine
+        if not ok:  # a detector registered someone new: from this chunk on, here, in order
+            part = [engine.detect_text(texts[i], ner[i]) for i in range(a, b)]
+        out.extend(part)
+    return out

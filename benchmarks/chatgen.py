@@ -12,6 +12,8 @@ import random
 import unicodedata
 from datetime import datetime, timedelta
 
+import phonenumbers
+
 FIRST = {
     "fr": ["Camille", "Hélène", "Thibault", "Léa", "Jean", "Mathilde", "Antoine", "Chloé",
            "Nicolas", "Élodie", "Julien", "Margaux", "Sébastien", "Inès", "Quentin", "Manon",
@@ -113,6 +115,35 @@ def _ascii(s: str) -> str:
     return unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
 
 
+PHONES = 300  # distinct phone numbers per chat
+EMAILS = 200  # distinct e-mail addresses per chat
+
+
+def _restyle(phone: str, rng: random.Random, lang: str) -> str:
+    """The same French number written another way (06 12… / 06.12… / +33 6 12…)."""
+    if lang != "fr":
+        return phone
+    digits = "".join(c for c in phone if c.isdigit())
+    nat = "0" + digits[2:] if digits.startswith("33") else digits
+    d = [nat[i:i + 2] for i in range(0, 10, 2)]
+    style = rng.randrange(4)
+    if style == 0:
+        return " ".join(d)
+    if style == 1:
+        return ".".join(d)
+    if style == 2:
+        return "+33 " + nat[1] + " " + " ".join(d[1:])
+    return nat
+
+
+def _intl_digits(phone: str, lang: str) -> str:
+    """``@33612345678``-style mention digits of a number."""
+    digits = "".join(c for c in phone if c.isdigit())
+    if phone.startswith("+"):
+        return digits
+    return "33" + digits[1:] if lang == "fr" else "1" + digits
+
+
 def _phone(rng: random.Random, lang: str) -> str:
     if lang == "fr":
         d = [rng.randint(10, 99) for _ in range(4)]
@@ -149,6 +180,14 @@ def generate(lang: str = "fr", n: int = 10000, seed: int = 1, gold: list | None 
     people = _people(rng, lang, 16)
     members = people[:8]
     outsiders = people[8:]
+    # as in a real group: a few hundred numbers and addresses, each written many times
+    phones = []
+    while len(phones) < PHONES:  # valid numbers only (libphonenumber's metadata)
+        ph = _phone(rng, lang)
+        if phonenumbers.is_valid_number(phonenumbers.parse(ph, "FR" if lang == "fr" else "US")):
+            phones.append(ph)
+    emails = [_ascii(f"{o[0].lower()}.{o[1].lower()}{rng.randint(1, 99)}@{rng.choice(DOMAINS)}")
+              for o in outsiders for _ in range(EMAILS // len(outsiders))]
     labels = []
     for i, (f, last) in enumerate(members):
         if i == 6:
@@ -183,11 +222,10 @@ def generate(lang: str = "fr", n: int = 10000, seed: int = 1, gold: list | None 
         s = rng.randint(10000, 99999999)
         fill = dict(
             p=rng.choice((mp[0], mp[0].lower(), f"{mp[0]} {mp[1]}")), p2=mp2[0], o=of,
-            e=e, phone=_phone(rng, lang),
+            e=e, phone=_restyle(rng.choice(phones), rng, lang),
             url=rng.choice(SITES).format(n=s, s=format(s * 7919, "x")),
-            email=_ascii(f"{o[0].lower()}.{o[1].lower()}{rng.randint(1, 99)}@{rng.choice(DOMAINS)}"),
-            mention="33" + str(rng.randint(600000000, 799999999)) if lang == "fr"
-                    else "1415555" + str(rng.randint(1000, 9999)))
+            email=rng.choice(emails),
+            mention=_intl_digits(rng.choice(phones), lang))
         tpl = rng.choice(templates)
         body = tpl.format(**fill)
         if rng.random() < 0.6 and not body.startswith("<"):

@@ -72,8 +72,8 @@ def _settings(n: int, seed: int):
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cases", type=int, default=100_000, help="total cases (all targets)")
-    ap.add_argument("--share", default="40,40,20",
-                    help="percent of cases for chat,cli,decode (default 40,40,20)")
+    ap.add_argument("--share", default="25,50,25",
+                    help="percent of cases for chat,cli,decode (default 25,50,25)")
     ap.add_argument("--seed", type=int, default=None, help="hypothesis seed (default: random)")
     args = ap.parse_args(argv)
     shares = [int(x) for x in args.share.split(",")]

@@ -1,7 +1,7 @@
 """Build the compact name gazetteers in rules/gazetteer/ (run once, at build time; output committed).
 
     pip install names-dataset==3.3.1          # ~55 MB wheel, several GB of RAM when loaded
-    apt-get install hunspell-fr hunspell-en-us hunspell-de-de hunspell-es hunspell-it hunspell-pt-pt hunspell-nl
+    apt-get install hunspell-tools hunspell-fr hunspell-en-us hunspell-de-de hunspell-es hunspell-it hunspell-pt-pt hunspell-nl
     python tools/build_gazetteer.py
 
 Sources:
@@ -60,6 +60,24 @@ def hunspell_words():
     return common, npr - persons
 
 
+def inflected_names(names: set[str]) -> set[str]:
+    """Inflected forms (unmunch, hunspell-tools) of fr/en/de/es words that are also names:
+    'bienvenue', 'rappelle', German nouns ('Silvester') — so that they count as words."""
+    import subprocess
+    out = set()
+    for d in ("fr", "en_US", "de_DE", "es_ES"):
+        res = subprocess.run(["unmunch", str(HUNSPELL / f"{d}.dic"), str(HUNSPELL / f"{d}.aff")],
+                             capture_output=True, check=True)
+        for line in res.stdout.decode("utf-8", "replace").splitlines():
+            w = line.split("/", 1)[0].strip()
+            if not w or (w[0].isupper() and d != "de_DE"):
+                continue
+            f = fold(w)
+            if f in names:
+                out.add(f)
+    return out
+
+
 def english_words() -> set[str]:
     path = HUNSPELL / "en_US.dic"
     return {fold(w) for w in (ln.split("/", 1)[0].strip() for ln in path.read_text(encoding="utf-8").splitlines()[1:])
@@ -110,6 +128,7 @@ def main():
             if len(f) >= 2 and " " not in f:
                 last.add(f)
     common, npr = hunspell_words()
+    common |= inflected_names(first | last)
     npr |= country_words(lower_ok)
     import importlib
     stop = set()

@@ -73,6 +73,7 @@ def data() -> dict:
         "places": _load_list("places.txt.gz"),
         "allow": frozenset(allow | calendar | not_names),
         "before": tuple(sorted({fold(c) for c in cues.get("before", []) or []}, key=len, reverse=True)),
+        "strong": tuple(sorted({fold(c) for c in cues.get("strong", []) or []}, key=len, reverse=True)),
         "titles": frozenset(fold(c).rstrip(".") for c in cues.get("titles", []) or []),
         "articles": frozenset(fold(c) for c in cues.get("articles", []) or []),
         "particles": frozenset(fold(c) for c in rules.get("particles", []) or []),
@@ -167,7 +168,7 @@ class GazetteerDetector:
             i -= 1
         return i < 0 or text[i] in _SENT_END or (not text[i].isalnum() and text[i] not in ",'’")
 
-    def _cue_before(self, folded: str, s: int, prev: Token | None) -> bool:
+    def _cue_before(self, folded: str, s: int, prev: Token | None, strong: bool = False) -> bool:
         if s > 0 and folded[s - 1] == "@":
             return True
         if prev is not None and prev.f.rstrip(".") in self.d["titles"]:
@@ -175,7 +176,7 @@ class GazetteerDetector:
         head = folded[max(0, s - 24):s].rstrip(" \t,:\u00a0")
         if not head:
             return False
-        for cue in self.d["before"]:
+        for cue in (self.d["strong"] if strong else self.d["before"]):
             if head.endswith(cue):
                 k = len(head) - len(cue)
                 if k == 0 or not head[k - 1].isalnum():
@@ -200,10 +201,11 @@ class GazetteerDetector:
                 return False
             if first or last:
                 return t.cap or (not common and f not in self.d["stop"]) or f in self.d["lower"]
-            if not t.cap:  # "dis à youenn": an unknown lowercase non-word after a cue
-                return len(f) >= 4 and not self._common(f) and f not in self.d["stop"]
+            if not t.cap:  # "dis à youenn": an unknown lowercase non-word after a strong cue
+                return (len(f) >= 4 and not self._common(f) and f not in self.d["stop"]
+                        and self._cue_before(folded, t.s, None, strong=True))
             return not common
-        if f in self.d["stop"] and f not in _USER["deny"]:
+        if f in self.d["stop"] and f not in self.d["ambiguous"]:
             return False
         if not t.cap:
             return f in self.d["lower"]
@@ -252,6 +254,30 @@ class GazetteerDetector:
             return 1
         return 0
 
+    def _name_like(self, t: Token) -> bool:
+        f = t.f
+        return (t.cap and not t.text.isupper() and len(f) >= 2 and not is_allowed(f) and not self._common(f)
+                and f not in self.d["stop"] and f not in self.d["places"] and not _CONTRACTION.search(f))
+
+    def _extend_left(self, text, toks, i, floor) -> int:
+        """'Goulven Le Goff': capitalised non-words (and particles) right before a seed join it."""
+        start = toks[i].s
+        k = i - 1
+        while k >= 0 and toks[k].e > floor and i - k <= 3:
+            t = toks[k]
+            if text[t.e:start] != " ":
+                break
+            if t.f in self.d["particles"] and k >= 1 and self._name_like(toks[k - 1]) \
+                    and text[toks[k - 1].e:t.s] == " ":
+                start = toks[k - 1].s
+                k -= 2
+                continue
+            if not self._name_like(t):
+                break
+            start = t.s
+            k -= 1
+        return start
+
     def find(self, text: str) -> list[Finding]:
         if not text:
             return []
@@ -281,7 +307,11 @@ class GazetteerDetector:
                 end = toks[j + k - 1].e
                 j += k
                 count += k
-            out.append(Finding(t.s, end, PERSON, text[t.s:end], 0.8, "gazetteer"))
+            # a surname seed may take unknown capitalised given names on its left ("Goulven Le Goff");
+            # a first-name seed does not ("Cumple Lucía")
+            left = t.cap and not self._known(t.f)[0]
+            start = self._extend_left(text, toks, i, out[-1].end if out else -1) if left else t.s
+            out.append(Finding(start, end, PERSON, text[start:end], 0.8, "gazetteer"))
             i = j
         if out and len(toks) > 2:
             out = self._coordinated(text, toks, out)
@@ -341,7 +371,7 @@ class GazetteerDetector:
         if any(_CONTRACTION.search(t.f) for t in toks) or text.isupper():
             return False
         if named:
-            return any(any(self._known(t.f)) and not self._common(t.f) for t in toks)
+            return any(any(self._known(t.f)) and (not self._common(t.f) or t.f in self.d["top"]) for t in toks)
         # unknown tokens: keep when at least one capitalised token is no word and no place
         return any(t.cap and not self._common(t.f) and t.f not in self.d["places"]
                    and t.f not in self.d["particles"] for t in toks)

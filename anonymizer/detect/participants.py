@@ -42,7 +42,9 @@ class ParticipantMatcher:
         if table:
             alts = sorted(table, key=lambda s: (-len(s), s))
             body = "|".join(_SEP.join(regex.escape(w) for w in regex.split(r"[ \-]", a)) for a in alts)
-            self._rx = regex.compile(rf"(?<![\p{{L}}\p{{M}}\p{{N}}_])(?:{body})(?![\p{{L}}\p{{M}}\p{{N}}_])")
+            # an optional genitive/possessive ending (Finnish "Sannan", German "Friederikes")
+            # is accepted on capitalised occurrences only (checked in find)
+            self._rx = regex.compile(rf"(?<![\p{{L}}\p{{M}}\p{{N}}_])(?P<name>{body})(?P<suf>s|n|in|en)?(?![\p{{L}}\p{{M}}\p{{N}}_])")
         else:
             self._rx = None
         self._version = self.identities.version
@@ -55,14 +57,16 @@ class ParticipantMatcher:
         folded = fold(text)
         out = []
         for m in self._rx.finditer(folded):
-            key = regex.sub(_SEP, lambda mm: " " if mm.group() != "-" else "-", m.group())
+            if m.group("suf") and (not text[m.start():m.start() + 1].isupper() or len(m.group("name")) < 4):
+                continue
+            key = regex.sub(_SEP, lambda mm: " " if mm.group() != "-" else "-", m.group("name"))
             entry = self._table.get(key)
             if entry is None:
                 entry = self._table.get(key.replace("-", " ")) or self._table.get(key.replace(" ", "-"))
             if entry is None:
                 continue
             role, person = entry
-            s, e = m.span()
+            s, e = m.span("name")
             if person.dynamic and role != "full":
                 # names found by NER only: single tokens must look like names (capitalised)
                 if not text[s:s + 1].isupper():

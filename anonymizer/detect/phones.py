@@ -29,7 +29,7 @@ _CANDIDATE_RE = re.compile(r"(?<![\w+])(?:\+|00)?\d(?:[\d \-./()]{6,22})\d(?!\w)
 _DATE_RE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}(?!\d)")
 _WORD_RE = re.compile(r"[^\W\d_]+(?:\.)?")
 # words right before a number that make it something else than a phone
-_NOT_PHONE_BEFORE = re.compile(r"(?i)(?:n°|no\.?|nº|#|order|commande|cde|ref|réf|référence|reference|bestellung|"
+_NOT_PHONE_BEFORE = re.compile(r"(?i)(?:n°|no\.?|nº|nr\.?|#|order|commande|cde|ref|réf|référence|reference|bestellung|"
                                r"pedido|factura|facture|invoice|iban|bic|rib|siret|siren|code|pin|km|room|"
                                r"apt\.?|suite|box|zip|cp|plz|colis|tracking|suivi|dossier)\s*[:#]?\s*$")
 _MONEY_AFTER = re.compile(r"^\s?(?:€|\$|£|eur|euros?|usd|chf|dollars?|k€|%)", re.I)
@@ -157,6 +157,10 @@ class PhoneDetector:
         def add(s, e, num, det="phone", score=0.9):
             if det != "mention" and _NOT_PHONE_BEFORE.search(norm[max(0, s - 24):s]):
                 return  # an order number, a reference, an IBAN
+            if det != "mention" and ((s > 1 and norm[s - 1] in "-_" and norm[s - 2].isalnum())
+                                     or (e + 1 < len(norm) and norm[e] in "-_" and norm[e + 1].isalpha()
+                                         and not _has_context(norm, e, e))):
+                return  # part of an identifier or a file name: IMG-20210804-WA0007.jpg
             for a, b in taken:
                 if s < b and a < e:
                     return

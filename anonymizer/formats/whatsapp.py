@@ -112,8 +112,18 @@ def _system_names(text: str, offset: int) -> tuple[bool, list[Span]]:
                 spans.extend(_name_span(text, pos, ge, offset, pronouns))
             else:
                 spans.extend(_name_span(text, gs, ge, offset, pronouns))
+        # group names ("Cumple Lucía 🎂") are free text: scanned like a body
+        for g in ("group", "group0"):
+            if g in pat.groupindex and m.group(g):
+                gs, ge = m.span(g)
+                spans.append(Span(offset + gs, offset + ge, "body"))
         return True, spans
     return False, []
+
+
+def _add_system_spans(rec: Record, spans: list[Span]) -> None:
+    rec.names.extend(sp for sp in spans if sp.role != "body")
+    rec.bodies.extend(sp for sp in spans if sp.role == "body")
 
 
 def _name_span(text: str, s: int, e: int, offset: int, pronouns: set) -> list[Span]:
@@ -243,7 +253,7 @@ class WhatsAppParser:
                 ss, se = _unwrap_sender(line, he, he + colon)
                 if self._known(line[ss:se]):
                     rec.sender = Span(ss, se, "sender")
-                rec.names.extend(names)
+                _add_system_spans(rec, names)
                 return rec
         if sender_ok and not ios:
             # Android: a line that is a system template wins over "X: " only when the
@@ -252,7 +262,7 @@ class WhatsAppParser:
             is_sys, names = _system_names(rest, he)
             if is_sys and not self._known(cand):
                 rec.kind = SYSTEM
-                rec.names.extend(names)
+                _add_system_spans(rec, names)
                 return rec
         if sender_ok:
             ss, se = _unwrap_sender(line, he, he + colon)
@@ -268,7 +278,7 @@ class WhatsAppParser:
         rec.kind = SYSTEM
         is_sys, names = _system_names(rest, he)
         if is_sys:
-            rec.names.extend(names)
+            _add_system_spans(rec, names)
         elif rest:
             rec.bodies.append(Span(he, len(bare)))
         return rec

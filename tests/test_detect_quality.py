@@ -1,0 +1,221 @@
+"""Detection quality on real-looking chat messages (fr, en, de, es), including false-positive traps.
+
+spaCy is loaded once for the module (the ``anon`` fixture); the gazetteer detector is tested
+on its own too, without spaCy.
+"""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from anonymizer.detect.base import EMAIL, PERSON, PHONE, URL
+from anonymizer.detect.emails import find_emails
+from anonymizer.detect.gazetteer import _USER, detector, load_user_rules
+from anonymizer.detect.phones import PhoneDetector
+from anonymizer.detect.urls import find_urls
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def anon():
+    from anonymizer.api import Anonymizer
+    return Anonymizer(key=b"detect-quality-test-key-0123456789")
+
+
+def found(anon, text, lang, kind):
+    return [f.text for f in anon.analyze(text, lang) if f.kind == kind]
+
+
+def names(text):
+    return [f.text for f in detector().find(text)]
+
+
+# ------------------------------------------------------------------ names (gazetteer + cues)
+@pytest.mark.parametrize("text,expected", [
+    ("rdv avec Aïssatou N'Diaye jeudi", ["Aïssatou N'Diaye"]),
+    ("mdr Goulven Le Goff il a encore raté le train", ["Goulven Le Goff"]),
+    ("Nassim Ben Saïd c'est le nouveau coloc", ["Nassim Ben Saïd"]),
+    ("quedamos con Unai García López a las 9", ["Unai García López"]),
+    ("Yann-Erwan Kerbrat a envoyé le devis", ["Yann-Erwan Kerbrat"]),
+    ("dis à youenn qu'il me rappelle stp", ["youenn"]),          # cue + lowercase unknown name
+    ("thanks Tamsin!! you're a star", ["Tamsin"]),
+    ("rieke und tjark kommen später", ["rieke", "tjark"]),         # coordination
+    ("hab mit Bjarne telefoniert, alles gut", ["Bjarne"]),
+    ("la dra. Zubiaurre ha cambiado la cita", ["Zubiaurre"]),        # title cue
+    ("ping @Swantje when you're there", ["Swantje"]),
+    ("have you been to a Ravil G Yefimov concert?", ["Ravil G Yefimov"]),  # initials
+])
+def test_gazetteer_finds_names(text, expected):
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "j'ai acheté une rose pour la fête des mères 🌹",
+    "la pierre de l'allée est cassée",
+    "will you bring the charger? may need it tomorrow",
+    "grace period ends in March, don't forget",
+    "joyeux Noël à tous !! 🎄",
+    "t'as testé NotebookLM ? c'est mieux que ChatGPT",
+    "on part à Paris en mai, puis aux USA en juin",
+    "monday works, tuesday not so much. See you in May",
+    "I'm moving out of the country, so please cancel",
+    "le pregunté a chatgpt y no tenía ni idea jaja",
+    "dis à ta mère qu'on arrive",
+    "Frohe Weihnachten euch allen",
+])
+def test_gazetteer_traps_stay(text):
+    assert names(text) == []
+
+
+def test_ambiguous_names_need_a_capital_or_a_cue():
+    assert names("I think Will is right") == ["Will"]
+    assert names("je vois Pierre demain") == ["Pierre"]
+    assert names("avec Rose ce soir") == ["Rose"]
+    assert names("Will you come?") == []      # sentence start: the verb
+    assert names("une Rose des sables") == []  # after an article: the word
+
+
+def test_user_rules(tmp_path):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("allow: [Tamsin]\ndeny: [titou]\n", encoding="utf-8")
+    saved = {k: set(v) for k, v in _USER.items()}
+    try:
+        load_user_rules(rules)
+        assert names("thanks Tamsin!!") == []
+        assert names("on attend titou") == ["titou"]
+    finally:
+        for k, v in saved.items():
+            _USER[k].clear()
+            _USER[k].update(v)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("allow: 3\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="must be a list"):
+        load_user_rules(bad)
+    bad.write_text("colours: [red]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown key"):
+        load_user_rules(bad)
+
+
+def test_cli_rules_option(tmp_path, keyenv):
+    from click.testing import CliRunner
+
+    from anonymizer.cli import main
+    chat = tmp_path / "c.txt"
+    chat.write_text("12/01/2025, 10:00 - Ana: dis à titou de venir\n12/01/2025, 10:01 - Bob: ok\n",
+                    encoding="utf-8")
+    rules = tmp_path / "r.yaml"
+    rules.write_text("deny: [titou]\n", encoding="utf-8")
+    saved = {k: set(v) for k, v in _USER.items()}
+    try:
+        res = CliRunner().invoke(main, ["run", str(chat), "-", "--rules", str(rules), "-q", "--no-verify"],
+                                 catch_exceptions=False)
+        assert res.exit_code == 0, res.output
+        assert "titou" not in res.output and "dis à " in res.output
+        rules.write_text("deny: nope\n", encoding="utf-8")
+        res = CliRunner().invoke(main, ["run", str(chat), "-", "--rules", str(rules), "-q"])
+        assert res.exit_code == 2
+        assert "Traceback" not in res.output and "must be a list" in res.output
+    finally:
+        for k, v in saved.items():
+            _USER[k].clear()
+            _USER[k].update(v)
+
+
+# ------------------------------------------------------------------ full detection path (NER + gazetteer)
+@pytest.mark.parametrize("lang,text,expected", [
+    ("fr", "coucou Apolline ! bon anniv 🎂", ["Apolline"]),
+    ("fr", "perrine a oublié son sac chez moi lol", ["perrine"]),
+    ("en", "ask Callum McAllister about the keys", ["Callum McAllister"]),
+    ("en", "aoife and niamh are already at the pub 🍻", ["aoife", "niamh"]),
+    ("de", "bei Geeske Oltmanns gibt's heute kuchen", ["Geeske Oltmanns"]),
+    ("de", "frau Dierksen hat die sprechstunde verschoben", ["Dierksen"]),
+    ("es", "gracias Edurne!! eres la mejor ❤️", ["Edurne"]),
+    ("es", "cena en casa de Izaskun el sábado?", ["Izaskun"]),
+])
+def test_analyze_finds_people(anon, lang, text, expected):
+    assert found(anon, text, lang, PERSON) == expected
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("fr", "commande n° 4587123690 livrée lundi, 49,90 € payé"),
+    ("fr", "le virement part sur FR76 3000 6000 0112 3456 7890 189 demain"),
+    ("fr", "rdv 18h30 devant la gare, train à 19:42 le 12/05/2025"),
+    ("en", "order #112-4471923-8830291 arrived, paid $59.99"),
+    ("en", "the iban is GB33 BUKB 2020 1555 5555 55, ref 4471"),
+    ("de", "bestellung nr. 302-8847162 ist da, 34,99 € bezahlt"),
+    ("de", "wir fahren im Mai nach Berlin, zurück am 14.05.2025"),
+    ("es", "pedido nº 4471-2298-11 entregado, 29,95 € pagado"),
+    ("es", "cuesta 1.299 € en vez de 1.499 €, el lunes 15/05"),
+])
+def test_analyze_traps_stay(anon, lang, text):
+    # other kinds (IBAN_CODE…) belong to other detectors; none of the four kinds may fire
+    assert [f for f in anon.analyze(text, lang) if f.kind in (PERSON, PHONE, EMAIL, URL)] == []
+
+
+# ------------------------------------------------------------------ phones
+@pytest.mark.parametrize("region,text,number", [
+    ("FR", "son num c'est le 06 48 27 91 35 si t'as besoin", "06 48 27 91 35"),
+    ("FR", "appelle le cabinet au 02.98.44.17.62", "02.98.44.17.62"),
+    ("FR", "mon nouveau numéro : +33 7 81 22 94 06", "+33 7 81 22 94 06"),
+    ("US", "call me on 07911 123456 when u land", "07911 123456"),   # UK layout, context cue
+    ("US", "she said call her back at (415) 555-0132", "(415) 555-0132"),
+    ("DE", "meine nummer: 0151 23456789", "0151 23456789"),
+    ("DE", "neue handynummer +49 170 9876543", "+49 170 9876543"),
+    ("ES", "mi número nuevo es 612 34 56 78", "612 34 56 78"),
+    ("US", "They're not answering at 71-33-52-22", "71-33-52-22"),  # any layout after a cue
+    ("US", "Phone: 780 6326", "780 6326"),
+])
+def test_phones_found(region, text, number):
+    assert [f.text for f in PhoneDetector([region]).find(text)] == [number]
+
+
+@pytest.mark.parametrize("text", [
+    "When: 2000-04-16 11:34:35 at the club",
+    "commande n° 4587123690 livrée, 49,90 €",
+    "My driver's license number is 6940579",
+    "card number 630427373398 is lost",
+    "le virement part sur FR76 3000 6000 0112 3456 7890 189",
+    "prix : 1 299 € au lieu de 1 499 €",
+    "code wifi : 8472 9913 0056",
+])
+def test_phone_traps(text):
+    assert PhoneDetector(["FR", "US"]).find(text) == []
+
+
+# ------------------------------------------------------------------ e-mails and URLs
+@pytest.mark.parametrize("text,value", [
+    ("tu peux m'écrire sur soizic.kerhervé@laposte.net 🙏", "soizic.kerhervé@laposte.net"),
+    ("schreib mir an soenke.petersen@web.de", "soenke.petersen@web.de"),
+    ("What's your email? BeltranUrbinaNieves@dayrep.com", "BeltranUrbinaNieves@dayrep.com"),
+])
+def test_emails(text, value):
+    assert [f.text for f in find_emails(text)] == [value]
+
+
+@pytest.mark.parametrize("text,value", [
+    ("regarde leboncoin.fr/ad/velos/2841937 c'est pas cher", "leboncoin.fr/ad/velos/2841937"),
+    ("check bit.ly/3xKq9Zt before friday", "bit.ly/3xKq9Zt"),
+    ("mira el piso https://www.idealista.com/inmueble/98213477/.", "https://www.idealista.com/inmueble/98213477/"),
+    ("My website is https://www.EntertainmentGazette.com.ee/", "https://www.EntertainmentGazette.com.ee/"),
+])
+def test_urls(text, value):
+    assert [f.text for f in find_urls(text)] == [value]
+
+
+def test_url_traps():
+    assert find_urls("voir photo.jpg et script rpc.py, jour..Hm") == []
+
+
+# ------------------------------------------------------------------ the labelled corpus
+def test_corpus_is_built_and_names_avoid_faker():
+    """chat.jsonl matches messages.txt, and no gold name part comes from Faker's lists."""
+    res = subprocess.run([sys.executable, str(ROOT / "benchmarks/corpus/build_corpus.py"), "--check"],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert res.returncode == 0, res.stdout + res.stderr
+    recs = [json.loads(x) for x in (ROOT / "benchmarks/corpus/chat.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {r["lang"] for r in recs} >= {"fr", "en", "de", "es"}
+    kinds = {s["kind"] for r in recs for s in r["spans"]}
+    assert kinds == {PERSON, PHONE, EMAIL, URL}
