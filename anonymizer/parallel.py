@@ -19,11 +19,32 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import signal
 from dataclasses import replace
 
 CHUNK = 256  # bodies per task: big enough for nlp.pipe batches, small enough to balance
 
 _WORKER_DET = None  # the NameDetector inherited by forked workers
+
+
+def _init_worker():
+    # the CLI's handlers (io.install_signal_handlers) are for the parent: a worker just
+    # stops on SIGTERM and leaves Ctrl-C to the parent
+    for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if sig is not None:
+            signal.signal(sig, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _pool_map(fn, items, jobs):
+    pool = mp.get_context("fork").Pool(jobs, initializer=_init_worker)
+    try:
+        out = pool.map(fn, items, chunksize=1)
+        pool.close()
+        return out
+    finally:
+        pool.terminate()
+        pool.join()
 
 
 def _work(chunk: list[str]):
@@ -67,10 +88,8 @@ def _parallel(det, uniq: list[str], jobs: int) -> list[list]:
     global _WORKER_DET
     _WORKER_DET = det
     chunks = [uniq[i:i + CHUNK] for i in range(0, len(uniq), CHUNK)]
-    ctx = mp.get_context("fork")
     try:
-        with ctx.Pool(jobs) as pool:
-            parts = pool.map(_work, chunks, chunksize=1)
+        parts = _pool_map(_work, chunks, jobs)
     finally:
         _WORKER_DET = None
     return [f for part in parts for f in part]
@@ -104,8 +123,7 @@ def detect_all(engine, texts: list[str], ner: list[list], jobs=1) -> list[list]:
     step = max(CHUNK, -(-n // (jobs * 8)))
     bounds = [(a, min(a + step, n)) for a in range(0, n, step)]
     try:
-        with mp.get_context("fork").Pool(jobs) as pool:
-            parts = pool.map(_detect_chunk, bounds, chunksize=1)
+        parts = _pool_map(_detect_chunk, bounds, jobs)
     finally:
         _WORKER_ENGINE = _WORKER_ARGS = None
     persons = engine.identities.persons

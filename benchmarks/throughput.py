@@ -6,8 +6,8 @@
 
 For every language and size it writes a WhatsApp export (``benchmarks/chatgen.py``), runs
 the real CLI (``anonymize IN OUT --force -q --jobs N``, NER on) as a subprocess and prints
-messages/s, MB/s (input bytes) and peak RSS (the process and its children, polled with
-psutil every 20 ms), end to end: start-up and the spaCy model load included.  ``--jobs``
+messages/s, MB/s (input bytes) and peak memory (RSS; with worker processes, the sum of
+the processes' PSS, so shared pages count once; polled with psutil every 20 ms), end to end: start-up and the spaCy model load included.  ``--jobs``
 outputs are compared byte for byte with ``--jobs 1``.
 
 On a slice of the same messages (the first ``--slice`` message bodies of the French and
@@ -40,10 +40,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _tree_rss(p: psutil.Process) -> int:
+    """Memory of the process and its children: the sum of their PSS (shared pages split
+    between the processes sharing them: forked workers share the parent's spaCy model), which
+    is the RSS for a single process; plain RSS where PSS is not available."""
+    procs = [p] + p.children(recursive=True)
     total = 0
-    for q in [p] + p.children(recursive=True):
+    for q in procs:
         try:
-            total += q.memory_info().rss
+            if len(procs) > 1 and hasattr(q, "memory_full_info"):
+                total += getattr(q.memory_full_info(), "pss", None) or q.memory_info().rss
+            else:
+                total += q.memory_info().rss
         except psutil.Error:
             pass
     return total

@@ -237,3 +237,16 @@ def test_anonymize_file_library(tmp_path):
     assert res.counts["PERSON"] > 0
     assert dst.read_bytes().startswith(b"\xef\xbb\xbf")
     assert dst.read_bytes().count(b"\r\n") == src.read_bytes().count(b"\r\n")
+
+
+def test_function_words_around_names_are_kept():
+    """A name is replaced, the words around it are not ("c'est Thibault", "Léa. Mon")."""
+    chat = ("22/01/2025, 18:44 - Léa: salut\n"
+            "22/01/2025, 18:45 - +33 6 12 34 56 78: Coucou, c'est Thibault, le cousin de Léa. "
+            "Mon numéro si besoin : 06.12.34.56.78\n"
+            "22/01/2025, 21:41 - +33 6 98 76 54 32: Bonsoir ! C'est Margaux, Léa m'a filé le lien\n")
+    out = Anonymizer(key=KEY, language="fr").anonymize_text(chat)
+    assert "Thibault" not in out and "Margaux" not in out and "Léa" not in out
+    assert "Coucou, c'est " in out
+    assert ". Mon numéro si besoin" in out
+    assert "Bonsoir ! C'est " in out

