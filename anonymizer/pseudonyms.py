@@ -117,6 +117,8 @@ def fiction_ranges() -> dict:
     return data.get("fiction", {}) or {}
 
 
+_PARTS = __import__("re").compile(r"[\s\-'’]+")
+
 RESERVED_DOMAINS = ("example.com", "example.org", "example.net")
 
 
@@ -154,8 +156,9 @@ class PseudonymMap:
             if cand is None:
                 continue
             f = fold(cand)
-            if f in used or f in self.forbidden or not ok(cand):
-                continue
+            if f in used or f in self.forbidden or not ok(cand) or (
+                    kind in ("first", "last") and any(p in self.forbidden for p in _PARTS.split(f))):
+                continue  # taken, or equal to / containing a real name ("Jean-Marc" when Jean is real)
             table[real] = cand
             used.add(f)
             return cand

@@ -274,3 +274,21 @@ def test_phone_layouts_found(text, found):
 def test_not_phones(text):
     from anonymizer.detect.phones import PhoneDetector
     assert PhoneDetector(["FR", "US"]).find(text) == []
+
+
+def test_pseudonyms_never_real_participants_and_injective():
+    """Over many keys: no fake name is (or contains) a participant's name; no two people share one."""
+    names = ["Jean Martin", "Marie Bernard", "Pierre Dubois", "Michel Thomas", "Nathalie Robert",
+             "Isabelle Richard", "Philippe Petit", "Catherine Durand", "Alain Leroy", "Sylvie Moreau",
+             "Louis Simon", "Camille Laurent"]
+    chat = "".join(f"22/01/2025, 18:{i:02d} - {n}: salut\n" for i, n in enumerate(names))
+    real_tokens = {t for n in names for t in n.split()}
+    for k in range(25):
+        out = Anonymizer(key=f"key-number-{k}-0123456789", language="fr", ner=False).anonymize_text(chat)
+        fakes = [re.match(r"22/01/2025, 18:\d\d - (.+?):", l).group(1) for l in out.splitlines()]
+        assert len(set(fakes)) == len(names)
+        firsts = [f.split()[0] for f in fakes]
+        assert len(set(firsts)) == len(set(n.split()[0] for n in names))
+        for f in fakes:
+            for part in re.split(r"[\s\-']+", f):
+                assert part not in real_tokens, (k, f)

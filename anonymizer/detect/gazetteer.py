@@ -430,6 +430,42 @@ class GazetteerDetector:
                    and t.f not in self.d["particles"] for t in toks)
 
 
+_PLACE_WORD = regex.compile(r"[\p{L}\p{M}]+(?:['’\-][\p{L}\p{M}]+)*")
+_PLACE_CUE = regex.compile(r"(?i:\b(?:in|at|near|to|from)[ \t]+)$")
+
+
+def _is_place(text: str, s: int, e: int) -> bool:
+    """Is text[s:e] (part of) the name of a city, state, country or continent ("South Africa",
+    "Porto Alegre", "Nicosia")?  A place that is also a known name ("Victoria", "Florence")
+    counts only alone on its line (an address block) or after "in", "at", "near", "to", "from"."""
+    d = data()
+    world = d["world"]
+    ls = text.rfind("\n", 0, s) + 1
+    le = text.find("\n", e)
+    le = len(text) if le < 0 else le
+    words = [m.span() for m in _PLACE_WORD.finditer(text, max(ls, s - 40), min(le, e + 40))]
+    inside = [k for k, (a, b) in enumerate(words) if a < e and s < b]
+    if not inside:
+        return False
+    i0, i1 = inside[0], inside[-1]
+    for a in range(max(0, i0 - 2), i0 + 1):
+        for b in range(i1, min(len(words), i1 + 3)):
+            if any(text[words[k][1]:words[k + 1][0]] not in (" ", "-") for k in range(a, b)):
+                continue
+            if not text[words[a][0]].isupper() or not text[words[b][0]].isupper():
+                continue
+            if fold(text[words[a][0]:words[b][1]]) not in world:
+                continue
+            if a < i0 or b > i1 or i0 < i1:
+                return True
+            det = detector()
+            if not any(det._known(fold(text[s:e]))):
+                return True
+            line = text[ls:le].strip(" \t>?*-•,.")
+            return line == text[s:e] or bool(_PLACE_CUE.search(text, max(ls, s - 8), s))
+    return False
+
+
 def drop_non_person_context(text: str, found: list[Finding]) -> list[Finding]:
     """Drop PERSON spans written as part of an address or a company name.
 
@@ -442,7 +478,8 @@ def drop_non_person_context(text: str, found: list[Finding]) -> list[Finding]:
     for k, f in enumerate(found):
         if f.kind != PERSON or f.detector == "participant" or f.score >= 0.9 and f.detector == "gazetteer":
             continue
-        if _HOUSE_NUMBER.search(text, max(0, f.start - 24), f.start) or _AFTER_NOT_PERSON.match(text, f.end):
+        if _HOUSE_NUMBER.search(text, max(0, f.start - 24), f.start) or _AFTER_NOT_PERSON.match(text, f.end) \
+                or _is_place(text, f.start, f.end):
             bad.add(k)
             j = k  # walk back over a list "A, B and C"
             while j > 0 and _LIST_SEP.fullmatch(text, found[j - 1].end, found[j].start):

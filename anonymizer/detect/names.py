@@ -149,7 +149,7 @@ class NameDetector:
     def find_batch(self, texts: list[str]) -> list[list[Finding]]:
         """NER (batched, on texts that may hold a capitalised name) + gazetteer/cues, merged."""
         gaz = gazetteer()
-        results: list[list[Finding]] = [gaz.find(t) for t in texts]
+        results: list[list[Finding]] = [gaz.find(t, self.lang) for t in texts]
         todo = [i for i, t in enumerate(texts) if may_hold_name(t)]
         if not todo:
             return results
