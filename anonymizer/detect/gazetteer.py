@@ -437,7 +437,7 @@ _PLACE_CUE = regex.compile(r"(?i:\b(?:in|at|near|to|from)[ \t]+)$")
 def _is_place(text: str, s: int, e: int) -> bool:
     """Is text[s:e] (part of) the name of a city, state, country or continent ("South Africa",
     "Porto Alegre", "Nicosia")?  A place that is also a known name ("Victoria", "Florence")
-    counts only alone on its line (an address block) or after "in", "at", "near", "to", "from"."""
+    counts only alone on its line (an address block), or, for a surname, after "in", "at"…"""
     d = data()
     world = d["world"]
     ls = text.rfind("\n", 0, s) + 1
@@ -458,11 +458,12 @@ def _is_place(text: str, s: int, e: int) -> bool:
                 continue
             if a < i0 or b > i1 or i0 < i1:
                 return True
-            det = detector()
-            if not any(det._known(fold(text[s:e]))):
+            first, last = detector()._known(fold(text[s:e]))
+            if not (first or last):
                 return True
-            line = text[ls:le].strip(" \t>?*-•,.")
-            return line == text[s:e] or bool(_PLACE_CUE.search(text, max(ls, s - 8), s))
+            if text[ls:le].strip(" \t>?*-•,.") == text[s:e]:
+                return True
+            return not first and bool(_PLACE_CUE.search(text, max(ls, s - 8), s))
     return False
 
 
