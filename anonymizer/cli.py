@@ -207,6 +207,8 @@ def _run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_ve
     eng = Engine(key, language=lang, ner=not no_ner, pmap=pmap, verify=not no_verify, policy=policy,
                  shift_dates=shift)
     eng.jobs = ui.get("jobs") or 1  # issue 6: NER on N processes, output unchanged
+    # issue 6: per-replacement records only when --report / --dry-run need them (memory)
+    eng.collect = bool(ui.get("report") or ui.get("dry_run"))
     if ui.get("dask"):  # issue 6: name detection on a Dask cluster, output unchanged
         from .distributed import DaskNames, connect
         eng.jobs = DaskNames(connect(ui["dask"]))
@@ -227,7 +229,8 @@ def _run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_ve
     review = _report.prepare(ui, res, None if collection else dec.text, name, collection, quiet)
     if ui.get("dry_run"):
         return
-    data = None if collection else encode_text(res.text, dec.encoding)
+    data = None if collection else (getattr(res, "encoded", lambda e: None)(dec.encoding)
+                                    or encode_text(res.text, dec.encoding))
     with critical():  # SIGINT/SIGTERM wait until the output (and map) are committed
         if collection:
             write_collection(dst, out, dst.lower().endswith(".zip"))

@@ -76,8 +76,10 @@ class Engine:
 
     # ------------------------------------------------------------------ setup
     def _setup(self, records: list[Record], lang_hint: str | None):
+        # ``records``: a list, or a callable returning a fresh iterator (streaming, issue 6)
+        fresh = records if callable(records) else (lambda: records)
         bodies = []
-        for r in records:
+        for r in fresh():
             for sp in r.bodies[:2]:
                 bodies.append(sp.text(r.raw))
             if len(bodies) > 400:
@@ -91,7 +93,9 @@ class Engine:
         regions.extend(r for r in REGIONS.get(lang, [DEFAULT_REGION.get(lang, "FR")]) if r not in regions)
         self.phones = PhoneDetector(regions)
         # participants by construction
-        for r in records:
+        n_records = 0
+        for r in fresh():
+            n_records += 1
             if r.sender is not None:
                 label = r.sender_text
                 p = self._register_label(label)
@@ -113,6 +117,7 @@ class Engine:
             for folded in list(self.pmap.entries.get(kind, {})):
                 self.identities.add_known_token(folded, role)
         self.pmap.add_forbidden(self.identities.name_tokens())
+        self._n_records = n_records
         if self.shift_spec is not None:  # --shift-dates: one keyed offset in weeks
             from . import dateshift
             self.date_shift = dateshift.resolve(self.shift_spec, self.pmap)
@@ -249,10 +254,14 @@ class Engine:
         """
         t0 = time.perf_counter()
         fmt = fmt or formats.detect_format(text)
-        records = list(formats.parse(text, fmt))
-        result = self.transform(records, fmt, progress=progress)
-        if self.verify:
-            self.verify_output(text, result, records, fmt, name)
+        if self.shift_spec is not None or not getattr(self, "stream", True):
+            records = list(formats.parse(text, fmt))
+            result = self.transform(records, fmt, progress=progress)
+            if self.verify:
+                self.verify_output(text, result, records, fmt, name)
+        else:  # bounded memory: records parsed lazily, processed in batches (issue 6)
+            from .streaming import process_stream
+            result = process_stream(self, text, fmt, name, progress)
         result.seconds = time.perf_counter() - t0
         return result
 
@@ -392,24 +401,9 @@ class Engine:
         assumed to be ours."""
         return [(i, k, v) for i, k, v, _ in self._leaks(out_records, inserted)]
 
-    def _leaks(self, out_records, inserted=None):
-        fakes = set()
-        for table in self.pmap.entries.values():
-            fakes.update(fold(v) for v in table.values())
-        fake_words = {w for f in fakes for w in f.split()}
-        static = {v for k, v in self.real_values() if k == PERSON}
-        name_rx = _word_rx(static - fakes)
-        # names found by NER only, and names from a loaded map, count where written like a
-        # name (capitalised), the same rule the participant matcher applies to them
-        dyn = {fold(t) for t in self.identities.name_tokens(dynamic=True) if len(t) >= 3}
-        cap_rx = _word_rx((dyn | self.map_names()) - static - fake_words)
+    def _leaks(self, out_records, inserted=None, ctx=None):
+        name_rx, cap_rx, other_ix, phones, phone_tails = ctx or self._leak_context()
         leaks = []
-        other = [(k, v) for k, v in self.real_values() if k in (EMAIL, URL)]
-        from .fastscan import ValueIndex  # same findings, without the values x spans scan (issue 6)
-        other_ix = ValueIndex(other)
-        phones = {v for k, v in self.real_values() if k == PHONE}
-        from .fastscan import DigitTails
-        phone_tails = DigitTails(phones)
         for ri, r in enumerate(out_records):
             ins = (inserted or {}).get(ri, [])
 
@@ -443,6 +437,26 @@ class Engine:
                         for v in phone_tails.matches(digits):
                             leaks.append((ri, PHONE, v, seg_start))
         return leaks
+
+    def _leak_context(self):
+        """What the post-scan looks for (built once per verification)."""
+        fakes = set()
+        for table in self.pmap.entries.values():
+            fakes.update(fold(v) for v in table.values())
+        fake_words = {w for f in fakes for w in f.split()}
+        static = {v for k, v in self.real_values() if k == PERSON}
+        name_rx = _word_rx(static - fakes)
+        # names found by NER only, and names from a loaded map, count where written like a
+        # name (capitalised), the same rule the participant matcher applies to them
+        dyn = {fold(t) for t in self.identities.name_tokens(dynamic=True) if len(t) >= 3}
+        cap_rx = _word_rx((dyn | self.map_names()) - static - fake_words)
+        other = [(k, v) for k, v in self.real_values() if k in (EMAIL, URL)]
+        from .fastscan import ValueIndex  # same findings, without the values x spans scan (issue 6)
+        other_ix = ValueIndex(other)
+        phones = {v for k, v in self.real_values() if k == PHONE}
+        from .fastscan import DigitTails
+        phone_tails = DigitTails(phones)
+        return name_rx, cap_rx, other_ix, phones, phone_tails
 
     def _new_identifiers(self, records, out_records, inserted):
         """Phones, e-mails and URLs the detectors find in the output, outside inserted

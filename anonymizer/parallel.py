@@ -144,3 +144,59 @@ def detect_all(engine, texts: list[str], ner: list[list], jobs=1) -> list[list]:
             part = [engine.detect_text(texts[i], ner[i]) for i in range(a, b)]
         out.extend(part)
     return out
+
+
+# ---------------------------------------------------------------- streaming (bounded memory)
+class NameRunner:
+    """:func:`find_names` over successive batches of one run (``anonymizer.streaming``):
+    one worker pool for the whole pass (forked once, after the model is loaded) and a
+    bounded cache of recent distinct bodies instead of an index of the whole file.  Name
+    detection is a pure function of the text, so the findings are the same."""
+
+    def __init__(self, det, jobs=1, cache_size=50_000):
+        self.det, self.jobs, self.cache_size = det, jobs, cache_size
+        self.cache: dict[str, list] = {}
+        self.pool = None
+        if isinstance(jobs, int) and jobs > 1 and "fork" in mp.get_all_start_methods():
+            global _WORKER_DET
+            _WORKER_DET = det
+            self.pool = mp.get_context("fork").Pool(jobs, initializer=_init_worker)
+
+    def close(self):
+        global _WORKER_DET
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+        _WORKER_DET = None
+
+    def find(self, texts: list[str]) -> list[list]:
+        index: dict[str, int] = {}
+        for t in texts:
+            if t not in self.cache:
+                index.setdefault(t, len(index))
+        uniq = list(index)
+        if not uniq:
+            res = []
+        elif not isinstance(self.jobs, int):  # an executor (anonymizer.distributed.DaskNames)
+            res = self.jobs.find_batch(self.det.lang, uniq)
+        elif self.pool is not None and len(uniq) >= 2 * CHUNK:
+            chunks = [uniq[i:i + CHUNK] for i in range(0, len(uniq), CHUNK)]
+            res = [f for part in self.pool.map(_work, chunks, chunksize=1) for f in part]
+        else:
+            res = self.det.find_batch(uniq)
+        out, seen = [], set()
+        for t in texts:
+            i = index.get(t)
+            if i is None:
+                out.append(_copy(self.cache[t]))
+            elif i in seen:
+                out.append(_copy(res[i]))
+            else:
+                seen.add(i)
+                out.append(res[i])
+        for t, r in zip(uniq, res):
+            if len(self.cache) >= self.cache_size:
+                del self.cache[next(iter(self.cache))]
+            self.cache[t] = [_copy([f])[0] for f in r] if r else r
+        return out

@@ -14,6 +14,7 @@ import json
 import os
 import secrets
 import string
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -232,8 +233,34 @@ class PseudonymMap:
             if cand == e164:
                 return None
             return cand
-        fake = self._assign("phone", e164, gen)
+        if ranges and e164 not in self._table("phone") and all(
+                self._range_full(number.country_code, str(r["prefix"]), len(nsn)) for r in ranges):
+            # every fiction range is used up: its 5,000 keyed draws would all be taken, so
+            # go straight to the same fallback draws (same result, without the HMACs)
+            fake = self._assign("phone", e164, lambda c: gen(c + 5000))
+        else:
+            fake = self._assign("phone", e164, gen)
+        cache = getattr(self, "_range_counts", None)
+        if cache is not None and cache[0] + 1 == len(self._used_set("phone")):
+            cache[0] += 1  # the new pseudonym: keep the range counts in step
+            for (head, n), _ in list(cache[1].items()):
+                if fake.startswith(head) and len(fake) == len(str(number.country_code)) + 1 + n:
+                    cache[1][(head, n)] += 1
         return phonenumbers.parse(fake, None)
+
+    def _range_full(self, cc: int, prefix: str, nsn_len: int) -> bool:
+        """Whether every number of a fiction range is already a pseudonym (counts cached,
+        recomputed when the used set changed behind our back, e.g. a loaded map)."""
+        used = self._used_set("phone")
+        cache = getattr(self, "_range_counts", None)
+        if cache is None or cache[0] != len(used):
+            cache = self._range_counts = [len(used), Counter()]
+        key = (f"+{cc}{prefix}", nsn_len)
+        counts = cache[1]
+        if key not in counts:
+            head, total = key[0], len(str(cc)) + 1 + nsn_len
+            counts[key] = sum(1 for u in used if len(u) == total and u.startswith(head))
+        return counts[key] >= 10 ** (nsn_len - len(prefix))
 
     # ------------------------------------------------------------------ urls / emails
     def _shape(self, kind: str, real: str, text: str, counter: int) -> str:

@@ -453,6 +453,8 @@ def print_summary(result, files: int = 1, extra: list[tuple[str, str]] | None = 
     table.add_column("Replaced", justify="right")
     table.add_column("Low confidence", justify="right")
     lowc = Counter(rep.kind for _, rep in result.replacements if rep.score < LOW_SCORE)
+    if not result.replacements and getattr(result, "low_counts", None):  # streamed run (issue 6)
+        lowc = result.low_counts
     kinds = list(KIND_ORDER) + sorted(k for k in counts if k not in KIND_ORDER)
     for k in kinds:
         table.add_row(_label(k), str(counts.get(k, 0)), str(lowc.get(k, 0)))

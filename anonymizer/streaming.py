@@ -1,0 +1,310 @@
+"""Bounded-memory processing of a line-based export (issue 6).
+
+``Engine.process_text`` used to hold every record, every finding, every replacement, the
+per-record outputs and a second parse of the whole output at once (several GB for a
+million messages).  Here the records are parsed lazily from the text, several times,
+and nothing per record outlives its batch:
+
+1. structure: participants, language, phone regions (``Engine._setup`` over a fresh
+   parse; nothing kept per record);
+2. names: spaCy NER over every body in batches (:class:`parallel.NameRunner`: one pool,
+   a bounded cache of repeated bodies); only the non-empty findings are kept, by body
+   number, and the people they name are registered in document order afterwards — the
+   same order as before, so the same people;
+3. detect + render, ``BATCH`` records at a time: cheap detectors (on ``engine.jobs``
+   processes), the pseudonym map, replacements; each batch's output is kept as UTF-8
+   bytes (a quarter of a str holding emoji) plus the compact spans it inserted;
+4. verification, streaming: the input and the output are parsed again in lockstep, batch
+   by batch, with the same checks as :meth:`Engine.verify_output` against the final state
+   of the run (every value known by the end), so a value first seen late in the file is
+   looked for in the whole output.
+
+``Result.replacements`` and ``Result.texts`` (for ``--report``, ``--dry-run``, the hook
+and the library) are collected only when ``engine.collect`` is true (the default; the
+CLI turns it off when it needs neither).  The output is the same as the in-memory path,
+byte for byte.
+"""
+from __future__ import annotations
+
+from array import array
+
+from . import formats
+from .detect.base import EMAIL, PERSON, PHONE, URL
+from .errors import VerificationError
+from .formats.base import Replacement, apply_replacements, split_lines
+
+BATCH = 20_000       # records per detect/render batch (one process)
+BATCH_JOBS = 60_000  # with worker processes: fewer pool start-ups
+NER_BATCH = 20_000   # bodies per NER batch
+
+_ENC = ("utf-8", "surrogatepass")
+
+
+def _result_class():
+    from .engine import Result
+
+    class _StreamResult(Result):
+        """A :class:`Result` whose text is kept encoded, in pieces, until asked for."""
+
+        @property
+        def text(self) -> str:
+            if self._chunks is not None:
+                self._text = b"".join(self._chunks).decode(*_ENC)
+                self._chunks = None
+            return self._text
+
+        @text.setter
+        def text(self, value: str):
+            self._chunks = None
+            self._text = value
+
+        def encoded(self, encoding: str) -> bytes | None:
+            """The output encoded, without building the str (UTF-8 only), else None."""
+            if self._chunks is not None and encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
+                return b"".join(self._chunks)
+            return None
+
+    return _StreamResult
+
+
+def _factory(text: str, fmt: str):
+    if fmt in ("whatsapp", "chunk"):  # the senders pass once, not once per parse
+        from .formats.whatsapp import WhatsAppParser, collect_senders
+        senders = collect_senders(split_lines(text))
+        return lambda: WhatsAppParser(senders).parse_text(text)
+    return lambda: formats.parse(text, fmt)
+
+
+def _out_factory(chunks: list[bytes], fmt: str):
+    if fmt in ("whatsapp", "chunk"):
+        from .formats.whatsapp import WhatsAppParser, collect_senders
+        senders: set[str] = set()
+        for c in chunks:  # the senders pass is line by line: the union over pieces
+            senders |= collect_senders(split_lines(c.decode(*_ENC)))
+
+        def lines():
+            for c in chunks:
+                yield from split_lines(c.decode(*_ENC))
+        return lambda: WhatsAppParser(senders).parse_lines(lines())
+    text = b"".join(chunks).decode(*_ENC)
+    return lambda: formats.parse(text, fmt)
+
+
+def _batches(it, size):
+    batch = []
+    for r in it:
+        batch.append(r)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def process_stream(engine, text: str, fmt: str, name: str, progress=None):
+    collect = getattr(engine, "collect", True)
+    jobs = getattr(engine, "jobs", 1)
+    records = _factory(text, fmt)
+    lang = engine._setup(records, None)
+    n = engine._n_records
+    if progress is not None:
+        progress(0, n)
+    store = _names_pass(engine, records, lang, jobs)
+    result = _result_class()(text="", format=fmt, language=lang, messages=0)
+    from collections import Counter
+    from .report import LOW_SCORE
+    result.low_counts = Counter()  # the summary's "low confidence" column without replacements
+    chunks: list[bytes] = []
+    inserted: list[array] = []  # per batch: [record, n spans, start, end, ...]
+    size = BATCH if jobs == 1 else BATCH_JOBS
+    from .parallel import detect_all
+    ri = bi = 0
+    for batch in _batches(records(), size):
+        texts, ner = [], []
+        for r in batch:
+            for sp in r.bodies:
+                texts.append(sp.text(r.raw))
+                ner.append(store.pop(bi, []))
+                bi += 1
+        found = detect_all(engine, texts, ner, jobs)
+        del texts, ner
+        pieces, ins = [], array("q")
+        span_i = 0
+        for r in batch:
+            if progress is not None and ri % 500 == 0 and ri:
+                progress(ri, n)
+            reps = _record_replacements(engine, r, found, span_i)
+            span_i += len(r.bodies)
+            for rep in reps:
+                result.counts[rep.kind] += 1
+                if rep.score < LOW_SCORE:
+                    result.low_counts[rep.kind] += 1
+                if collect:
+                    result.replacements.append((ri, rep))
+            new = apply_replacements(r.raw, reps) if reps else r.raw
+            if collect:
+                result.texts.append(new)
+            pieces.append(new)
+            if reps:
+                spans = _inserted(reps)
+                ins.extend((ri, len(spans)))
+                for a, b in spans:
+                    ins.extend((a, b))
+            if r.kind in (formats.base.MESSAGE, formats.base.SYSTEM):
+                result.messages += 1
+            ri += 1
+        chunks.append("".join(pieces).encode(*_ENC))
+        inserted.append(ins)
+        del found, pieces, batch
+    if progress is not None:
+        progress(n, n)
+    if engine.verify:
+        _verify(engine, text, records, chunks, inserted, fmt, name, size)
+    result._chunks = chunks
+    return result
+
+
+def _names_pass(engine, records, lang, jobs) -> dict[int, list]:
+    """Body number -> NER findings (non-empty only); registers the people, in order."""
+    store: dict[int, list] = {}
+    if not engine.ner:
+        return store
+    from .parallel import NameRunner
+    runner = NameRunner(engine._ner(lang), jobs)
+    try:
+        texts: list[str] = []
+        base = 0
+
+        def flush():
+            for i, lst in enumerate(runner.find(texts)):
+                if lst:
+                    store[base + i] = lst
+        for r in records():
+            for sp in r.bodies:
+                texts.append(sp.text(r.raw))
+            if len(texts) >= NER_BATCH:
+                flush()
+                base += len(texts)
+                texts = []
+        if texts:
+            flush()
+    finally:
+        runner.close()
+    for lst in store.values():  # as Engine.run_ner, in document order
+        for f in lst:
+            if not engine.matcher.find(f.text) or len(f.text.split()) > 1:
+                p = engine.identities.add_name(f.text, dynamic=True)
+                if p is not None:
+                    f.data["person"] = p
+    return store
+
+
+def _record_replacements(engine, r, found, span_i):
+    """The replacements of one record (as ``Engine.transform``)."""
+    from .engine import _drop_overlaps
+    reps: list[Replacement] = []
+    for sp in r.structural_spans():
+        label = sp.text(r.raw)
+        for s, e, new, kind in engine._label_replacements(label):
+            reps.append(Replacement(sp.start + s, sp.start + e, new, kind, "structure",
+                                    1.0, label[s:e]))
+    for sp in r.bodies:
+        body = sp.text(r.raw)
+        for f in found[span_i]:
+            new = engine.render_finding(f, body)
+            if new is None or new == f.text:
+                continue
+            reps.append(Replacement(sp.start + f.start, sp.start + f.end, new, f.kind,
+                                    f.detector, f.score, f.text))
+        span_i += 1
+    return _drop_overlaps(reps)
+
+
+def _inserted(reps) -> list[tuple[int, int]]:
+    """As :func:`engine.inserted_spans` for one record."""
+    delta, pos, spans = 0, -1, []
+    for rep in sorted(reps, key=lambda r: r.start):
+        if rep.start < pos:
+            continue
+        s = rep.start + delta
+        spans.append((s, s + len(rep.new)))
+        delta += len(rep.new) - (rep.end - rep.start)
+        pos = rep.end
+    return spans
+
+
+def _unpack(ins: array, first: int) -> dict[int, list[tuple[int, int]]]:
+    out, i = {}, 0
+    while i < len(ins):
+        ri, k = ins[i], ins[i + 1]
+        out[ri - first] = [(ins[i + 2 + 2 * j], ins[i + 3 + 2 * j]) for j in range(k)]
+        i += 2 + 2 * k
+    return out
+
+
+def _verify(engine, text, records, chunks, inserted, fmt, name, size):
+    """:meth:`Engine.verify_output`, streaming, with the same checks in the same order of
+    precedence (record count, line structure, per-record structure, leaks, new ids)."""
+    from .engine import _skeleton, redact
+
+    def fail(why: str):
+        raise VerificationError(f"{name}: verification failed: {why}; nothing was written")
+
+    outs = _out_factory(chunks, fmt)
+    ctx = engine._leak_context()
+    n_in = n_out = 0
+    first_bad = None
+    leaks, new_ids = [], []
+    line = 1
+    nl_out = sum(c.count(b"\n") for c in chunks)
+    cr_out = sum(c.count(b"\r") for c in chunks)
+    nl_in, cr_in = text.count("\n"), text.count("\r")
+    out_it = iter(outs())
+    for bno, batch in enumerate(_batches(records(), size)):
+        first = n_in
+        n_in += len(batch)
+        obatch = []
+        for _ in batch:
+            r = next(out_it, None)
+            if r is None:
+                break
+            obatch.append(r)
+        n_out += len(obatch)
+        lines_at = []
+        for a, b in zip(batch, obatch):
+            lines_at.append(line)
+            if first_bad is None:
+                if a.kind != b.kind:
+                    first_bad = f"record at line {line} changed from {a.kind} to {b.kind}"
+                elif (a.header is None) != (b.header is None) or (
+                        a.header is not None and a.header.text(a.raw) != b.header.text(b.raw)) \
+                        or a.timestamp != b.timestamp:
+                    first_bad = f"a timestamp changed (line {line})"
+                elif _skeleton(a) != _skeleton(b):
+                    first_bad = f"text outside names and message bodies changed (line {line})"
+            line += a.raw.count("\n")
+        ins = _unpack(inserted[bno], first) if bno < len(inserted) else {}
+        if len(obatch) == len(batch):
+            for lst, found in ((leaks, [lk for lk in engine._leaks(obatch, ins, ctx)
+                                        if engine.policy.get(lk[1]) != "keep"]),
+                               (new_ids, engine._new_identifiers(batch, obatch, ins))):
+                for where, kind, value, pos in found:
+                    at = lines_at[where] if 0 <= where < len(lines_at) else line
+                    if 0 <= where < len(obatch):
+                        at += obatch[where].raw.count("\n", 0, max(pos, 0))
+                    lst.append((at, kind, value))
+    n_out += sum(1 for _ in out_it)
+    if n_in != n_out:
+        fail(f"{n_in} records in, {n_out} out")
+    if nl_out != nl_in or cr_out != cr_in:
+        fail("line structure changed")
+    if first_bad is not None:
+        fail(first_bad)
+    found = leaks or new_ids
+    if found:
+        at, kind, value = found[0]
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        label = {PERSON: "name", PHONE: "phone number", EMAIL: "e-mail address",
+                 URL: "URL"}.get(kind, kind)
+        fail(f"a real {label} ({redact(value)}) is still present at line {at}{more}")
+
