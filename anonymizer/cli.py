@@ -24,6 +24,25 @@ class DefaultGroup(click.Group):
             args = ["run"] + list(args)
         return super().parse_args(ctx, args)
 
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        """Usage errors as one line (``anonymize: error: …``), exit 2, like every other error."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            msg = " ".join(exc.format_message().split())
+            where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+            click.echo(f"anonymize: error: {msg}{where}", err=True)
+            sys.exit(2)
+        except click.ClickException as exc:
+            click.echo(f"anonymize: error: {' '.join(exc.format_message().split())}", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("anonymize: error: interrupted; nothing was written", err=True)
+            sys.exit(130)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
 
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="chat-anonymizer", prog_name="anonymize")

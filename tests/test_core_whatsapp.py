@@ -297,3 +297,16 @@ def test_pseudonyms_never_real_participants_and_injective():
 def test_wifi_code_is_not_a_phone():
     from anonymizer.detect.phones import PhoneDetector
     assert PhoneDetector(["FR", "BE", "CH"]).find("code wifi : 8472 9913 0056") == []
+
+
+@pytest.mark.parametrize("args", [["--bogus", "a", "b"], ["a.txt", "b.txt", "--format", "nope"], ["run"],
+                                  ["a.txt", "b.txt", "--lang", "xx"]])
+def test_usage_errors_are_one_line(args, tmp_path):
+    import subprocess
+    import sys
+    p = subprocess.run([sys.executable, "-c", "from anonymizer.cli import main; main()", *args],
+                       capture_output=True, text=True, cwd=tmp_path)
+    assert p.returncode == 2
+    lines = p.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("anonymize: error: "), p.stderr
+    assert "Traceback" not in p.stderr
