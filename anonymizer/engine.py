@@ -468,7 +468,12 @@ class Engine:
             found = []
             for sp in r.bodies + r.structural_spans():
                 t = sp.text(r.raw)
-                fs = find_emails(t) + find_urls(t) + (phones.find(t) if phones else [])
+                if skip:  # a phone (e-mail) wholly outside the inserted spans has a digit (@) there
+                    rest = "".join(seg for _, seg in _outside(t, sp.start, skip))
+                    fs = (find_emails(t) if "@" in rest else []) + find_urls(t) + (
+                        phones.find(t) if phones and _DIGIT.search(rest) else [])
+                else:
+                    fs = find_emails(t) + find_urls(t) + (phones.find(t) if phones else [])
                 for f in fs:
                     if not any(a < sp.start + f.end and sp.start + f.start < b for a, b in skip):
                         found.append((f.kind, f.text, sp.start + f.start))
@@ -477,8 +482,11 @@ class Engine:
         for ri, spans in inserted.items():
             if not spans or ri >= len(out_records):
                 continue
+            after = scan(out_records[ri], spans)
+            if not after:
+                continue
             before = Counter((k, t) for k, t, _ in scan(records[ri], []))
-            for k, t, pos in scan(out_records[ri], spans):
+            for k, t, pos in after:
                 if before[(k, t)] > 0:
                     before[(k, t)] -= 1
                     continue

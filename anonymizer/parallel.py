@@ -153,8 +153,9 @@ class NameRunner:
     bounded cache of recent distinct bodies instead of an index of the whole file.  Name
     detection is a pure function of the text, so the findings are the same."""
 
-    def __init__(self, det, jobs=1, cache_size=50_000):
-        self.det, self.jobs, self.cache_size = det, jobs, cache_size
+    def __init__(self, det, jobs=1, cache_size=50_000, skip=None):
+        self.det, self.jobs, self.cache_size, self.skip = det, jobs, cache_size, skip
+        self.skipped = 0
         self.cache: dict[str, list] = {}
         self.pool = None
         if isinstance(jobs, int) and jobs > 1 and "fork" in mp.get_all_start_methods():
@@ -176,6 +177,12 @@ class NameRunner:
             if t not in self.cache:
                 index.setdefault(t, len(index))
         uniq = list(index)
+        settled = {}
+        if self.skip is not None:  # bodies with nothing for NER to find (streaming.py)
+            settled = {t: [] for t in uniq if self.skip(t)}
+            self.skipped += len(settled)
+            uniq = [t for t in uniq if t not in settled]
+            index = {t: i for i, t in enumerate(uniq)}
         if not uniq:
             res = []
         elif not isinstance(self.jobs, int):  # an executor (anonymizer.distributed.DaskNames)
@@ -188,7 +195,9 @@ class NameRunner:
         out, seen = [], set()
         for t in texts:
             i = index.get(t)
-            if i is None:
+            if t in settled:
+                out.append([])
+            elif i is None:
                 out.append(_copy(self.cache[t]))
             elif i in seen:
                 out.append(_copy(res[i]))

@@ -32,6 +32,7 @@ from . import formats
 from .detect.base import EMAIL, PERSON, PHONE, URL
 from .errors import VerificationError
 from .formats.base import Replacement, apply_replacements, split_lines
+from .textutil import fold
 
 BATCH = 20_000       # records per detect/render batch (one process)
 BATCH_JOBS = 60_000  # with worker processes: fewer pool start-ups
@@ -124,7 +125,7 @@ def process_stream(engine, text: str, fmt: str, name: str, progress=None):
         for r in batch:
             for sp in r.bodies:
                 texts.append(sp.text(r.raw))
-                ner.append(store.pop(bi, []))
+                ner.append(_findings(store.pop(bi, None)))
                 bi += 1
         found = detect_all(engine, texts, ner, jobs)
         del texts, ner
@@ -170,15 +171,24 @@ def _names_pass(engine, records, lang, jobs) -> dict[int, list]:
     if not engine.ner:
         return store
     from .parallel import NameRunner
-    runner = NameRunner(engine._ner(lang), jobs)
+    runner = NameRunner(engine._ner(lang), jobs, skip=_settled(engine, lang))
     try:
         texts: list[str] = []
         base = 0
 
         def flush():
+            # the structure pass is over, so registering here, batch after batch, is the
+            # same sequence as Engine.run_ner's after all the names
             for i, lst in enumerate(runner.find(texts)):
                 if lst:
-                    store[base + i] = lst
+                    for f in lst:
+                        if not engine.matcher.find(f.text) or len(f.text.split()) > 1:
+                            p = engine.identities.add_name(f.text, dynamic=True)
+                            if p is not None:
+                                f.data["person"] = p
+                    # compact: a tuple per finding, not a dataclass + dict
+                    store[base + i] = tuple((f.start, f.end, f.kind, f.text, f.score, f.detector,
+                                             f.data or None) for f in lst)
         for r in records():
             for sp in r.bodies:
                 texts.append(sp.text(r.raw))
@@ -190,13 +200,36 @@ def _names_pass(engine, records, lang, jobs) -> dict[int, list]:
             flush()
     finally:
         runner.close()
-    for lst in store.values():  # as Engine.run_ner, in document order
-        for f in lst:
-            if not engine.matcher.find(f.text) or len(f.text.split()) > 1:
-                p = engine.identities.add_name(f.text, dynamic=True)
-                if p is not None:
-                    f.data["person"] = p
     return store
+
+
+def _settled(engine, lang):
+    """A predicate: bodies NER need not see.  Every capitalised word is already accounted
+    for (a participant's name token, a stop word of the chat's languages — "Je", "This" —,
+    the names allow-list) and the gazetteer finds nothing there: NER's findings would be
+    none or the participants' own names, which the participant matcher finds anyway."""
+    from .detect.gazetteer import data, detector
+    from .detect.names import _CAP_RE, allow_words
+    known = set(allow_words()) | set(data()["stop"])
+    known |= {fold(t) for t in engine.identities.name_tokens()}
+    gaz = detector()
+
+    def settled(text: str) -> bool:
+        for m in _CAP_RE.finditer(text):
+            s = m.start()
+            e = s + 1
+            while e < len(text) and (text[e].isalpha() or text[e] in "-'’"):
+                e += 1
+            if fold(text[s:e]) not in known:
+                return False
+        return not gaz.find(text, lang)
+    return settled
+
+
+def _findings(packed) -> list:
+    from .detect.base import Finding
+    return [Finding(s, e, k, t, sc, d, dict(data) if data else {})
+            for s, e, k, t, sc, d, data in packed] if packed else []
 
 
 def _record_replacements(engine, r, found, span_i):

@@ -338,3 +338,51 @@ def test_speaker_and_vocative_cues(text, expected):
 ])
 def test_titles_and_towns_are_not_people(anon, text):
     assert set(found(anon, text, "en", PERSON)) <= {"Emmie Ström"}
+
+
+# ------------------------------------------------------------------ round 4: titles, naming cues, verbs, lists
+@pytest.mark.parametrize("text,lang,expected", [
+    ("Ask Mrs. Boulanger about it", "en", ["Boulanger"]),            # a word after a title
+    ("my name is florencia", "en", ["florencia"]),                    # a naming cue, lowercase
+    ("ich heiße rosa", "de", ["rosa"]),                               # a word that is a name, after a naming cue
+    ("my name is not important", "en", []),                           # a stop word after it stays
+    ("Okonkwo had given me the keys", "en", ["Okonkwo"]),             # an unknown word before a person verb
+    ("Baker lives in Leeds now", "en", ["Baker"]),                    # a word that is a surname, before one
+    ("Nobody lives on this street", "en", []),                        # a word that is no name stays
+    ("The Baker lives on", "en", []),                                 # after a determiner: a trade
+])
+def test_titles_naming_cues_and_person_verbs(text, lang, expected):
+    assert [f.text for f in detector().find(text, lang)] == expected
+
+
+@pytest.mark.parametrize("text,lang,expected", [
+    ("tu connais ingrid halvorsen ?", "fr", ["ingrid halvorsen"]),    # lowercase given name + surname
+    ("grand merci pour hier", "fr", []),                              # lowercase words stay
+    ("petite salade ce soir", "fr", []),
+])
+def test_lowercase_full_names(text, lang, expected):
+    assert [f.text for f in detector().find(text, lang)] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Marcus: On y va ?\nHope: Oui, j'arrive", ["Marcus", "Hope"]),   # a dialogue: a word that is a name
+    ("Summer: Plans for August", []),                                 # one "Word:" line is no dialogue
+])
+def test_dialogue_speakers_that_are_words(text, expected):
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize("text,lang,expected", [
+    ("Au dîner il y avait Ysolde, Margaux, Clément et Ines", "fr", ["Ysolde", "Margaux", "Clément", "Ines"]),
+    ("wir waren mit jonas, lena, mia und finn im kino", "de", ["jonas", "lena", "mia", "finn"]),
+    ("Paris, Lyon et Marseille", "fr", []),                          # places
+    ("salt, pepper and oil", "en", []),                               # words
+    ("hubbard, fox and gillespie", "en", []),                         # lowercase surnames only: a firm
+    ("pizza, pasta und salat", "de", []),
+])
+def test_lists_of_names(text, lang, expected):
+    assert [f.text for f in detector().find(text, lang)] == expected
+
+
+def test_a_list_of_firms_is_not_people(anon):
+    assert found(anon, "Our suppliers are Ranku, Biovia and Miller Ltd.", "en", PERSON) == []

@@ -30,7 +30,17 @@ A token is a name *seed* when:
 - it is an ambiguous first name, capitalised, not at the start of a sentence, not after an
   article ("la Rose", "the Will");
 - it is a capitalised known surname that is no word and no place, not at a sentence start;
-- it is lowercase and in ``lowercase_ok`` (or a user ``deny`` word).
+- it is lowercase and in ``lowercase_ok`` (or a user ``deny`` word);
+- it is capitalised right after a title ("Mrs. Poissonnier"), or any word but a stop word after a
+  naming cue ("my name is vitoria", "maiden name is Sandgreen": ``cues.naming``);
+- it is capitalised, no word or a known name, right before a person verb ("Dexter lives on",
+  "Hakuba had given": ``cues.person_verbs``) — a strong cue, like "avec";
+- it is a lowercase known given name before a lowercase known surname, neither a word of the
+  chat's language ("aksel kristensen"), or only one of them a word when the pair is alone on its line;
+- it is a known given name that is also a word, speaking in a dialogue of two "Name:" lines or more.
+Lists of three or more single words written alike ("Hleb, Sheila, Donna and Shane", "founders:
+Kónya, Becker and Vasquez"), all but one known names and at least one no dictionary word, are
+names throughout — not lowercase surname-only lists (a firm) nor lists before "Ltd".
 A seed then grows over the following tokens: initials (``P.``), particles (``Le``, ``van der``,
 ``Ben``), known names, and capitalised non-words — ``Jean-Baptiste Le Goff``, ``Aïssatou
 N'Diaye``, ``García López``.
@@ -71,6 +81,10 @@ _AFTER_NOT_PERSON = regex.compile(
     r"|Greens|Prairie|Flats?|Bridge|Bypass|Turnpike|Research|Ratings|Economic)\b"
     r"|(?:u\.|utca\b|tér\b|út\b|rkp\.|str\.|vej\b|gade\b|gasse\b|straße\b|strasse\b|kapu\b))")
 _SPEAKER = regex.compile(r":[ \t]*[\"“\p{Lu}]")
+_LIST_WORD = r"(\p{L}[\p{L}\p{M}]*(?:['’\-]\p{L}[\p{L}\p{M}]*)*)"
+_NAME_LIST = regex.compile(r"(?<![\p{L}\p{M}\-'’])" + _LIST_WORD + r"(?:,[ \t]" + _LIST_WORD + r")+,?[ \t](?:and|&|et|und|y|e|en)[ \t]"
+                           + _LIST_WORD + r"(?![\p{L}\p{M}\-'’])")
+_SPEAKER_LINE = regex.compile(r"(?m)^\p{Lu}[\p{L}\p{M}]+(?:[ \t]\p{Lu}[\p{L}\p{M}]+)?:[ \t]*[\"“\p{Lu}]")
 _VOCATIVE = regex.compile(r",[ \t]+\p{Ll}")
 _LIST_SEP = regex.compile(r"[ \t]*(?:,|&|and|und|et|y)[ \t]+")
 
@@ -116,6 +130,10 @@ def data() -> dict:
         "name_words": _by_lang(_load_list("name_words_by_lang.txt.gz")),
         "allow": frozenset(allow | calendar | not_names),
         "before": tuple(sorted({fold(c) for c in cues.get("before", []) or []}, key=len, reverse=True)),
+        "verbs": regex.compile(r"[ \t]+(?:" + "|".join(regex.escape(fold(c)) for c in sorted(
+            cues.get("person_verbs", []) or [], key=len, reverse=True)) + r")(?![\p{L}\p{M}])")
+        if cues.get("person_verbs") else None,
+        "naming": tuple(sorted({fold(c) for c in cues.get("naming", []) or []}, key=len, reverse=True)),
         "strong": tuple(sorted({fold(c) for c in cues.get("strong", []) or []}, key=len, reverse=True)),
         "after": frozenset(fold(c) for c in cues.get("after", []) or []),
         "titles": frozenset(fold(c).rstrip(".") for c in cues.get("titles", []) or []),
@@ -225,15 +243,16 @@ class GazetteerDetector:
             i -= 1
         return i < 0 or text[i] in _SENT_END or (not text[i].isalnum() and text[i] not in ",'’")
 
-    def _cue_before(self, folded: str, s: int, prev: Token | None, strong: bool = False) -> bool:
-        if s > 0 and folded[s - 1] == "@":
+    def _cue_before(self, folded: str, s: int, prev: Token | None, strong: bool = False,
+                    naming: bool = False) -> bool:
+        if not naming and s > 0 and folded[s - 1] == "@":
             return True
-        if prev is not None and prev.f.rstrip(".") in self.d["titles"]:
+        if not naming and prev is not None and prev.f.rstrip(".") in self.d["titles"]:
             return True
         head = folded[max(0, s - 24):s].rstrip(" \t,:\u00a0")
         if not head:
             return False
-        for cue in (self.d["strong"] if strong else self.d["before"]):
+        for cue in (self.d["naming"] if naming else self.d["strong"] if strong else self.d["before"]):
             if head.endswith(cue):
                 k = len(head) - len(cue)
                 if k == 0 or not head[k - 1].isalnum():
@@ -253,6 +272,12 @@ class GazetteerDetector:
         place = f in self.d["places"]
         prev = toks[i - 1] if i else None
         adjacent_prev = prev is not None and prev.e >= t.s - 2
+        if t.cap and not t.text.isupper() and adjacent_prev and prev.f.rstrip(".") in self.d["titles"] \
+                and text[prev.e:t.s] in (". ", " ") and not place and f not in self.d["stop"]:
+            return True  # "Mrs. Poissonnier", "Ms. Roefs": a capitalised word after a title
+        if len(f) >= 3 and f not in self.d["stop"] and not t.text.isupper() \
+                and self._cue_before(folded, t.s, None, naming=True):
+            return True  # "my name is vitoria", "her maiden name is Sandgreen"
         if self._cue_before(folded, t.s, prev if adjacent_prev else None):
             if place or _CONTRACTION.search(f):
                 return False
@@ -268,10 +293,13 @@ class GazetteerDetector:
                 not t.cap or not lang or self.d["stop_lang"].get(f, {lang}) & {lang, "en"}):
             return False  # a capitalised stop word of another language may be a name: "Ella" in English
         if not t.cap:
-            return f in self.d["lower"]
+            return f in self.d["lower"] or self._lower_full_name(text, toks, i, lang)
         if t.text.isupper() and len(f) > 1:
             return False  # ALL CAPS words are shouting, acronyms or places, not names, without a cue
         start = self._sentence_start(text, t.s)
+        if self.d["verbs"] is not None and len(f) >= 3 and (not common or first or last) \
+                and not (prev is not None and prev.f in _DETERMINERS) and self.d["verbs"].match(folded, t.e):
+            return 2  # "Shovda is from…", "Dexter lives on…", "Hakuba had given…": a strong cue
         after_article = adjacent_prev and prev.f in self.d["articles"] and (common or place)
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         if start and not common and not place and len(f) >= 3 and not self._compound(f) and "'" not in f \
@@ -279,6 +307,9 @@ class GazetteerDetector:
                 and (_SPEAKER.match(text, t.e) and (t.s == 0 or text[t.s - 1] == "\n")
                      or i == 0 and _VOCATIVE.match(text, t.e) and not text[:t.s].strip()):
             return True  # "Ubul: What a wife." (a speaker line), "Warrane, can I…" (addressed by name)
+        if start and first and not place and len(f) >= 3 and (t.s == 0 or text[t.s - 1] == "\n") \
+                and _SPEAKER.match(text, t.e) and len(_SPEAKER_LINE.findall(text)) >= 2:
+            return True  # a dialogue: "Heather: I'm…" after "Ella: What a wife." — a word that is a given name
         if first and place and nxt is not None and text[t.e:nxt.s] == " " and nxt.cap \
                 and self._known(nxt.f)[1] and not self._common(nxt.f, lang):
             return True  # a given name that is also a place, before a surname: "Sofia Lima"
@@ -299,6 +330,32 @@ class GazetteerDetector:
         if last and not common and not place:
             if not start or (nxt is not None and nxt.cap and nxt.s - t.e <= 2 and self._known(nxt.f) != (False, False)):
                 return not after_article
+        return False
+
+    def _lower_full_name(self, text, toks, i, lang) -> bool:
+        """'aksel kristensen': a lowercase known first name right before a lowercase known surname,
+        neither a dictionary word of the chat's language (or English) nor a stop word; or such a
+        pair alone on its line when only one of them is a word ('leone mazzi' heading a résumé)."""
+        if i + 1 >= len(toks):
+            return False
+        t, u = toks[i], toks[i + 1]
+        if u.cap or text[t.e:u.s] != " " or len(t.f) < 3 or len(u.f) < 3:
+            return False
+        if not self._known(t.f)[0] or not self._known(u.f)[1]:
+            return False
+        d = self.d
+        if t.f in d["stop"] or u.f in d["stop"] or t.f in d["places"] or u.f in d["places"] \
+                or is_allowed(u.f) or _CONTRACTION.search(u.f):
+            return False
+        words = self._common(t.f, lang) + self._common(u.f, lang)
+        if words == 0:
+            return True
+        if words == 1:
+            ls = text.rfind("\n", 0, t.s) + 1
+            le = text.find("\n", u.e)
+            if le >= 0 and text[le:].lstrip().startswith(","):
+                return False  # the town line of an address ("lady frere\n, ec")
+            return not text[ls:t.s].strip(" \t>?*•-") and not text[u.e:le if le >= 0 else len(text)].strip()
         return False
 
     def _extends(self, text, toks, j, seed_cap) -> int:
@@ -364,11 +421,12 @@ class GazetteerDetector:
         while i < n:
             t = toks[i]
             # a particle-led surname after a cue: "chez Le Goff", "avec van Dijk"
+            seed = 1
             if t.f in self.d["particles"] and i + 1 < n and toks[i + 1].cap and text[t.e:toks[i + 1].s] == " " \
                     and self._cue_before(folded, t.s, toks[i - 1] if i else None) and not is_allowed(toks[i + 1].f):
                 j = i + 2
                 end = toks[i + 1].e
-            elif self._seed(text, folded, toks, i, lang):
+            elif (seed := self._seed(text, folded, toks, i, lang)):
                 j = i + 1
                 end = t.e
             else:
@@ -389,12 +447,43 @@ class GazetteerDetector:
             # score 0.9: a strong cue ("avec", "tell", "Mr.", "@") stands before it, so a NER
             # label saying place/organisation does not veto it (see names.NameDetector)
             prev = toks[i - 1] if i and toks[i - 1].e >= t.s - 2 else None
-            score = 0.9 if self._cue_before(folded, t.s, prev, strong=True) else 0.8
+            score = 0.9 if seed == 2 or self._cue_before(folded, t.s, prev, strong=True) else 0.8
             out.append(Finding(start, end, PERSON, text[start:end], score, "gazetteer"))
             i = j
         if out and len(toks) > 2:
             out = self._coordinated(text, toks, out)
+        if len(toks) >= 3 and ("," in text):
+            out = self._listed(text, out)
         return out
+
+    def _listed(self, text, found):
+        """'Hleb, Sheila, Donna and Shane', 'founders: Kónya, Becker and Vasquez': in a list of
+        three or more single words written alike, all but one of them known names, every item is
+        a name — also the unknown one and the ones that are dictionary words."""
+        d = self.d
+        for m in _NAME_LIST.finditer(text):
+            items = [(m.start(g), m.end(g)) for g in (1, 3)] + list(zip(m.starts(2), m.ends(2)))
+            items.sort()
+            if len(items) < 3:
+                continue
+            words = [text[a:b] for a, b in items]
+            caps = {w[:1].isupper() for w in words}
+            if len(caps) != 1 or any(w.isupper() and len(w) > 1 for w in words):
+                continue
+            folded = [fold(w) for w in words]
+            if any(len(f) < 2 or f in d["stop"] or is_allowed(f) or _CONTRACTION.search(f) for f in folded):
+                continue
+            known = sum(1 for f in folded if any(self._known(f)))
+            world = sum(1 for f in folded if f in d["world"] and fold(f) not in d["top"])
+            plain = sum(1 for f in folded if any(self._known(f)) and not self._common(f))
+            if known < len(items) - 1 or plain < 1 or world > 1 or _AFTER_NOT_PERSON.match(text, m.end()):
+                continue  # "Ranku, Biovia and Miller Ltd": a list of firms
+            if caps == {False} and not any(f in d["top"] for f in folded):
+                continue  # "hubbard, fox and gillespie": lowercase surnames only, a firm's name
+            for (a, b), w in zip(items, words):
+                if not any(f.start < b and a < f.end for f in found):
+                    found.append(Finding(a, b, PERSON, w, 0.7, "gazetteer"))
+        return sorted(found, key=lambda x: x.start)
 
     def _coordinated(self, text, toks, found):
         """'rieke und tjark', 'Tomke, Fokke et Hiske': a name beside a found name is a name."""
