@@ -157,7 +157,11 @@ class Engine:
             return [[] for _ in texts]
         det = self._ner(lang)
         from .parallel import find_names  # distinct texts once; engine.jobs processes (issue 6)
-        out = find_names(det, texts, getattr(self, "jobs", 1))
+        from .language import find_names_by_language  # mixed-language chats: per message (issue 3)
+        jobs = getattr(self, "jobs", 1)
+        out = find_names_by_language(self, texts, lang, lambda c, ts: find_names(self._ner(c), ts, jobs))
+        if out is None:
+            out = find_names(det, texts, jobs)
         for lst in out:
             for f in lst:
                 # a name found by NER becomes a person, so its other mentions follow

@@ -172,6 +172,8 @@ def _names_pass(engine, records, lang, jobs) -> dict[int, list]:
         return store
     from .parallel import NameRunner
     runner = NameRunner(engine._ner(lang), jobs, skip=_settled(engine, lang))
+    from .language import MixedNameRunner  # mixed-language chats: per message (issue 3)
+    runner = MixedNameRunner(engine, lang, runner, jobs)
     try:
         texts: list[str] = []
         base = 0
@@ -210,8 +212,13 @@ def _settled(engine, lang):
     none or the participants' own names, which the participant matcher finds anyway."""
     from .detect.gazetteer import data, detector
     from .detect.names import _CAP_RE, allow_words
-    known = set(allow_words()) | set(data()["stop"])
+    d = data()
+    known = set(allow_words()) | set(d["stop"]) | set(d["allow"])
     known |= {fold(t) for t in engine.identities.name_tokens()}
+    # a dictionary word capitalised because it starts the message/sentence ("Bonjour",
+    # "Trop", "<Médias omis>"), unless it is also a first name or surname
+    initial = {w for w in d["common"] if w not in d["first"] and w not in d["last"]
+               and w not in d["top"]}
     gaz = detector()
 
     def settled(text: str) -> bool:
@@ -220,8 +227,13 @@ def _settled(engine, lang):
             e = s + 1
             while e < len(text) and (text[e].isalpha() or text[e] in "-'’"):
                 e += 1
-            if fold(text[s:e]) not in known:
-                return False
+            f = fold(text[s:e])
+            if f in known:
+                continue
+            before = text[:s].rstrip()
+            if f in initial and (not before or before[-1] in ".!?<…"):
+                continue
+            return False
         return not gaz.find(text, lang)
     return settled
 

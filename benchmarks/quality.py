@@ -1,12 +1,15 @@
 """Detection quality, span level, this tool vs Presidio's vanilla AnalyzerEngine, in one run.
 
     python benchmarks/quality.py [--synth PATH] [--corpus DIR] [--only synth|corpus] [--no-presidio]
-                                 [--errors N] [--markdown]
+                                 [--errors N] [--markdown] [--no-formats]
 
 Datasets:
   1. presidio-research ``synth_dataset_v2.json`` (1,500 English texts; DOMAIN_NAME counts as URL);
   2. the project's labelled chat corpus, ``benchmarks/corpus/*.jsonl`` (one message a line:
      ``{"text", "lang", "spans": [{"start", "end", "kind"}]}``), scored per language.
+     Then, this tool only, the same corpus wrapped into WhatsApp Android, WhatsApp iOS (CRLF)
+     and dataset-chunk exports and run end to end through ``Anonymizer.process``; the
+     invented senders count as gold PERSON spans (``--no-formats`` skips it).
 
 Scoring: a gold span is *found* when a predicted span of the same kind overlaps it (recall);
 a predicted span is *correct* when it overlaps a gold span of the same kind (precision).
@@ -146,6 +149,89 @@ def evaluate(tool, records, errors: list | None = None):
     return scores, time.perf_counter() - t0
 
 
+# ---------------------------------------------------------------------------- export formats
+# The chat corpus again, end to end: each language's messages wrapped into real export
+# layouts and run through ``Anonymizer.process`` (parse, participants, detection, render,
+# verification).  Senders are invented participants, scored as gold PERSON spans wherever
+# they are written (sender column, chunk metadata): they must be replaced too.
+SENDERS = {"fr": ["Aurélien Quéméner", "Soizic", "Maïwenn Le Bihan"],
+           "en": ["Barnaby Whitlock", "Tamsin", "Ewan Cargill"],
+           "de": ["Wiebke Hollstein", "Jannik", "Frauke Ostendorf"],
+           "es": ["Itziar Goikoetxea", "Nahia", "Iñaki Arregui"]}
+EXPORTS = ("whatsapp-android", "whatsapp-ios", "chunk")
+
+
+def build_export(recs: list[dict], lang: str, layout: str):
+    """(text, format, gold [(start, end, kind)] in the text) for one language's messages."""
+    senders = SENDERS.get(lang, SENDERS["en"])
+    parts: list[str] = []
+    gold: list[tuple[int, int, str]] = []
+    pos = 0
+
+    def put(piece: str, name_at: list[tuple[int, int]] = ()):
+        nonlocal pos
+        for a, b in name_at:
+            gold.append((pos + a, pos + b, "PERSON"))
+        parts.append(piece)
+        pos += len(piece)
+
+    if layout == "chunk":
+        put("=== MÉTADONNÉES CHUNK ===\nPériode: 2025-01-22 → 2025-01-23\n")
+        line, spans = "Participants: ", []
+        for i, name in enumerate(senders):
+            line += ", " if i else ""
+            spans.append((len(line), len(line) + len(name)))
+            line += name
+        put(line + "\n", spans)
+        put(f"Topics: chat\nTokens: 999\nMessages: {len(recs)}\n\n=== CONTENU ===\n")
+    nl = "\r\n" if layout == "whatsapp-ios" else "\n"
+    for i, rec in enumerate(recs):
+        sender = senders[i % len(senders)]
+        mm, hh = i % 60, 8 + (i // 60) % 12
+        if layout == "whatsapp-ios":
+            head = f"[22/01/25, {hh:02d}:{mm:02d}:00] "
+        else:
+            head = f"22/01/2025, {hh:02d}:{mm:02d} - "
+        put(head)
+        put(sender + ": ", [(0, len(sender))])
+        for sp in rec["spans"]:
+            gold.append((pos + sp["start"], pos + sp["end"], sp["kind"]))
+        put(rec["text"] + nl)
+    fmt = "chunk" if layout == "chunk" else "whatsapp"
+    return "".join(parts), fmt, gold
+
+
+def evaluate_exports(records: list[dict], layouts=EXPORTS):
+    """{layout: {group: {kind: Score}}}: replacements made by the whole pipeline vs gold."""
+    from anonymizer import formats
+    from anonymizer.api import Anonymizer
+    out = {}
+    by_lang = defaultdict(list)
+    for rec in records:
+        by_lang[rec["lang"]].append(rec)
+    for layout in layouts:
+        scores = defaultdict(lambda: defaultdict(Score))
+        for lang, recs in sorted(by_lang.items()):
+            text, fmt, gold = build_export(recs, lang, layout)
+            res = Anonymizer(key=b"quality-benchmark-key-0123456789", language=lang).process(text, fmt)
+            starts, pos = [], 0
+            for r in formats.parse(text, fmt):
+                starts.append(pos)
+                pos += len(r.raw)
+            if pos != len(text):
+                raise SystemExit(f"{layout}/{lang}: records do not cover the text")
+            if not res.replacements and res.counts:
+                raise SystemExit("Result.replacements is empty: the engine did not collect them")
+            pred = [(starts[ri] + rep.start, starts[ri] + rep.end, rep.kind) for ri, rep in res.replacements]
+            for kind in KINDS:
+                g = [(a, b) for a, b, k in gold if k == kind]
+                p = [(a, b) for a, b, k in pred if k == kind]
+                for group in (lang, "all"):
+                    scores[group][kind].add(g, p)
+        out[layout] = scores
+    return out
+
+
 def fmt(x):
     return "  -  " if x != x else f"{x:.3f}"
 
@@ -180,6 +266,8 @@ def main(argv=None):
     ap.add_argument("--no-presidio", action="store_true", help="score this tool only")
     ap.add_argument("--errors", type=int, default=0, help="print up to N misses/false positives of this tool")
     ap.add_argument("--markdown", action="store_true", help="tables as Markdown")
+    ap.add_argument("--no-formats", action="store_true",
+                    help="skip the chat corpus wrapped in export formats (end to end)")
     args = ap.parse_args(argv)
     warnings.filterwarnings("ignore")
 
@@ -215,6 +303,13 @@ def main(argv=None):
                 for lang, kind, miss, extra, text in errs[:args.errors]:
                     print(f"  [{lang} {kind}] missed={miss} extra={extra} :: {text[:160]!r}")
         print_table(title, results, groups, args.markdown)
+        if title.startswith("chat corpus") and not args.no_formats:
+            t1 = time.perf_counter()
+            by_layout = evaluate_exports(recs)
+            print(f"{title}: export formats scored in {time.perf_counter() - t1:.1f}s", file=sys.stderr)
+            for layout, scores in by_layout.items():
+                print_table(f"{title} as a {layout} export, end to end (Anonymizer.process)",
+                            {OurTool.name: scores}, groups, args.markdown)
     return 0
 
 
