@@ -36,7 +36,7 @@ from .textutil import fold
 
 BATCH = 20_000       # records per detect/render batch (one process)
 BATCH_JOBS = 60_000  # with worker processes: fewer pool start-ups
-NER_BATCH = 20_000   # bodies per NER batch
+NER_BATCH = 4_000    # bodies per NER batch (spaCy's docs of a batch are alive together)
 
 _ENC = ("utf-8", "surrogatepass")
 
@@ -61,7 +61,8 @@ def _result_class():
 
         def encoded(self, encoding: str) -> bytes | None:
             """The output encoded, without building the str (UTF-8 only), else None."""
-            if self._chunks is not None and encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
+            if self._chunks is not None and getattr(self, "_utf8", True) \
+                    and encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
                 return b"".join(self._chunks)
             return None
 
@@ -120,7 +121,14 @@ def process_stream(engine, text: str, fmt: str, name: str, progress=None):
     size = BATCH if jobs == 1 else BATCH_JOBS
     from .parallel import detect_all
     ri = bi = 0
+    pos, line, meta = 0, 1, False
+    bounds = []  # per batch: input characters [a, b), first record, first line
     for batch in _batches(records(), size):
+        blen = sum(len(r.raw) for r in batch)
+        meta = meta or any(r.kind == formats.base.META for r in batch)
+        bounds.append((pos, pos + blen, ri, line))
+        line += text.count("\n", pos, pos + blen)
+        pos += blen
         texts, ner = [], []
         for r in batch:
             for sp in r.bodies:
@@ -154,13 +162,19 @@ def process_stream(engine, text: str, fmt: str, name: str, progress=None):
             if r.kind in (formats.base.MESSAGE, formats.base.SYSTEM):
                 result.messages += 1
             ri += 1
-        chunks.append("".join(pieces).encode(*_ENC))
+        piece = "".join(pieces)
+        try:
+            chunks.append(piece.encode("utf-8"))
+        except UnicodeEncodeError:  # lone surrogates: keep them; the caller encodes the str
+            chunks.append(piece.encode(*_ENC))
+            result._utf8 = False
         inserted.append(ins)
         del found, pieces, batch
     if progress is not None:
         progress(n, n)
     if engine.verify:
-        _verify(engine, text, records, chunks, inserted, fmt, name, size)
+        ok = fmt == "whatsapp" and not meta and pos == len(text)
+        _verify(engine, text, records, chunks, inserted, fmt, name, size, bounds if ok else None)
     result._chunks = chunks
     return result
 
@@ -198,6 +212,7 @@ def _names_pass(engine, records, lang, jobs) -> dict[int, list]:
                 flush()
                 base += len(texts)
                 texts = []
+                _trim()
         if texts:
             flush()
     finally:
@@ -236,6 +251,24 @@ def _settled(engine, lang):
             return False
         return not gaz.find(text, lang)
     return settled
+
+
+def _trim():
+    """Give the C heap's free pages back to the system (spaCy/thinc's arrays of a batch
+    leave glibc arenas fragmented; without this the RSS creeps up batch after batch)."""
+    global _LIBC
+    if _LIBC is None:
+        try:
+            import ctypes
+            _LIBC = ctypes.CDLL("libc.so.6")
+            _LIBC.malloc_trim
+        except (OSError, AttributeError):
+            _LIBC = False
+    if _LIBC:
+        _LIBC.malloc_trim(0)
+
+
+_LIBC = None
 
 
 def _findings(packed) -> list:
@@ -287,58 +320,110 @@ def _unpack(ins: array, first: int) -> dict[int, list[tuple[int, int]]]:
     return out
 
 
-def _verify(engine, text, records, chunks, inserted, fmt, name, size):
+def _check_batch(engine, ctx, batch, obatch, ins, line):
+    """Checks of one batch: (first structural problem or None, leaks, new identifiers,
+    line after the batch); leaks as (line, kind, value)."""
+    from .engine import _skeleton
+    first_bad = None
+    lines_at = []
+    for a, b in zip(batch, obatch):
+        lines_at.append(line)
+        if first_bad is None:
+            if a.kind != b.kind:
+                first_bad = f"record at line {line} changed from {a.kind} to {b.kind}"
+            elif (a.header is None) != (b.header is None) or (
+                    a.header is not None and a.header.text(a.raw) != b.header.text(b.raw)) \
+                    or a.timestamp != b.timestamp:
+                first_bad = f"a timestamp changed (line {line})"
+            elif _skeleton(a) != _skeleton(b):
+                first_bad = f"text outside names and message bodies changed (line {line})"
+        line += a.raw.count("\n")
+    leaks, new_ids = [], []
+    if len(obatch) == len(batch):
+        for lst, found in ((leaks, [lk for lk in engine._leaks(obatch, ins, ctx)
+                                    if engine.policy.get(lk[1]) != "keep"]),
+                           (new_ids, engine._new_identifiers(batch, obatch, ins))):
+            for where, kind, value, pos in found:
+                at = lines_at[where] if 0 <= where < len(lines_at) else line
+                if 0 <= where < len(obatch):
+                    at += obatch[where].raw.count("\n", 0, max(pos, 0))
+                lst.append((at, kind, value))
+    return first_bad, leaks, new_ids, line
+
+
+_VERIFY = None  # (engine, ctx, text, chunks, inserted, bounds, senders in, senders out): forked workers
+
+
+def _verify_part(bno):
+    from .formats.whatsapp import WhatsAppParser
+    engine, ctx, text, chunks, inserted, bounds, s_in, s_out = _VERIFY
+    a, b, first, line = bounds[bno]
+    batch = list(WhatsAppParser(s_in).parse_text(text[a:b]))
+    obatch = list(WhatsAppParser(s_out).parse_text(chunks[bno].decode(*_ENC)))
+    res = _check_batch(engine, ctx, batch, obatch, _unpack(inserted[bno], first), line)
+    return len(batch), len(obatch), res[0], res[1], res[2]
+
+
+def _verify(engine, text, records, chunks, inserted, fmt, name, size, bounds=None):
     """:meth:`Engine.verify_output`, streaming, with the same checks in the same order of
-    precedence (record count, line structure, per-record structure, leaks, new ids)."""
-    from .engine import _skeleton, redact
+    precedence (record count, line structure, per-record structure, leaks, new ids).
+
+    ``bounds`` (WhatsApp without meta sections, ``engine.jobs`` > 1): per batch, its input
+    character range, first record and first line: then the batches are checked on worker
+    processes (each parses its own piece of the input and of the output; the parser
+    carries no state from one record to the next there) and the answers merged in order."""
+    from .engine import redact
 
     def fail(why: str):
         raise VerificationError(f"{name}: verification failed: {why}; nothing was written")
 
-    outs = _out_factory(chunks, fmt)
     ctx = engine._leak_context()
     n_in = n_out = 0
     first_bad = None
     leaks, new_ids = [], []
-    line = 1
     nl_out = sum(c.count(b"\n") for c in chunks)
     cr_out = sum(c.count(b"\r") for c in chunks)
     nl_in, cr_in = text.count("\n"), text.count("\r")
-    out_it = iter(outs())
-    for bno, batch in enumerate(_batches(records(), size)):
-        first = n_in
-        n_in += len(batch)
-        obatch = []
-        for _ in batch:
-            r = next(out_it, None)
-            if r is None:
-                break
-            obatch.append(r)
-        n_out += len(obatch)
-        lines_at = []
-        for a, b in zip(batch, obatch):
-            lines_at.append(line)
-            if first_bad is None:
-                if a.kind != b.kind:
-                    first_bad = f"record at line {line} changed from {a.kind} to {b.kind}"
-                elif (a.header is None) != (b.header is None) or (
-                        a.header is not None and a.header.text(a.raw) != b.header.text(b.raw)) \
-                        or a.timestamp != b.timestamp:
-                    first_bad = f"a timestamp changed (line {line})"
-                elif _skeleton(a) != _skeleton(b):
-                    first_bad = f"text outside names and message bodies changed (line {line})"
-            line += a.raw.count("\n")
-        ins = _unpack(inserted[bno], first) if bno < len(inserted) else {}
-        if len(obatch) == len(batch):
-            for lst, found in ((leaks, [lk for lk in engine._leaks(obatch, ins, ctx)
-                                        if engine.policy.get(lk[1]) != "keep"]),
-                               (new_ids, engine._new_identifiers(batch, obatch, ins))):
-                for where, kind, value, pos in found:
-                    at = lines_at[where] if 0 <= where < len(lines_at) else line
-                    if 0 <= where < len(obatch):
-                        at += obatch[where].raw.count("\n", 0, max(pos, 0))
-                    lst.append((at, kind, value))
-    n_out += sum(1 for _ in out_it)
+    jobs = getattr(engine, "jobs", 1)
+    if bounds is not None and isinstance(jobs, int) and jobs > 1 and len(chunks) > 1:
+        global _VERIFY
+        from .formats.whatsapp import collect_senders
+        from .parallel import _pool_map
+        s_in = collect_senders(split_lines(text))
+        s_out = set()
+        for c in chunks:
+            s_out |= collect_senders(split_lines(c.decode(*_ENC)))
+        _VERIFY = (engine, ctx, text, chunks, inserted, bounds, s_in, s_out)
+        try:
+            parts = _pool_map(_verify_part, range(len(chunks)), jobs)
+        finally:
+            _VERIFY = None
+        for ni, no, bad, lk, ni_ in parts:
+            n_in += ni
+            n_out += no
+            first_bad = first_bad or bad
+            leaks += lk
+            new_ids += ni_
+    else:
+        outs = _out_factory(chunks, fmt)
+        line = 1
+        out_it = iter(outs())
+        for bno, batch in enumerate(_batches(records(), size)):
+            first = n_in
+            n_in += len(batch)
+            obatch = []
+            for _ in batch:
+                r = next(out_it, None)
+                if r is None:
+                    break
+                obatch.append(r)
+            n_out += len(obatch)
+            ins = _unpack(inserted[bno], first) if bno < len(inserted) else {}
+            bad, lk, ni_, line = _check_batch(engine, ctx, batch, obatch, ins, line)
+            first_bad = first_bad or bad
+            leaks += lk
+            new_ids += ni_
+        n_out += sum(1 for _ in out_it)
     if n_in != n_out:
         fail(f"{n_in} records in, {n_out} out")
     if nl_out != nl_in or cr_out != cr_in:
@@ -352,4 +437,3 @@ def _verify(engine, text, records, chunks, inserted, fmt, name, size):
         label = {PERSON: "name", PHONE: "phone number", EMAIL: "e-mail address",
                  URL: "URL"}.get(kind, kind)
         fail(f"a real {label} ({redact(value)}) is still present at line {at}{more}")
-
