@@ -38,6 +38,10 @@ _DIGIT = re.compile(r"\d")
 # EXTRA_DETECTORS: callables (text, engine) -> list[Finding];
 # RENDERERS: kind -> callable (finding, engine) -> replacement text (None = keep).
 EXTRA_DETECTORS: list = []
+_COMPACT = re.compile(r"[\s.\-/]+")
+_COMPACT_KINDS = {"iban": "IBAN_CODE", "card": "CREDIT_CARD", "fr_nir": "NATIONAL_ID",
+                  "es_dni": "NATIONAL_ID", "es_nie": "NATIONAL_ID", "uk_nino": "NATIONAL_ID",
+                  "us_ssn": "NATIONAL_ID", "de_idnr": "NATIONAL_ID", "ip": "IP_ADDRESS"}
 RENDERERS: dict = {}
 
 
@@ -406,7 +410,7 @@ class Engine:
         return [(i, k, v) for i, k, v, _ in self._leaks(out_records, inserted)]
 
     def _leaks(self, out_records, inserted=None, ctx=None):
-        name_rx, cap_rx, other_ix, phones, phone_tails = ctx or self._leak_context()
+        name_rx, cap_rx, other_ix, phones, phone_tails, compact_vals = ctx or self._leak_context()
         leaks = []
         for ri, r in enumerate(out_records):
             ins = (inserted or {}).get(ri, [])
@@ -440,6 +444,13 @@ class Engine:
                         digits = "".join(_DIGIT.findall(seg))
                         for v in phone_tails.matches(digits):
                             leaks.append((ri, PHONE, v, seg_start))
+                if compact_vals and _DIGIT.search(t):
+                    # IBANs, cards, national IDs, IPs: compared without spaces, dots, dashes
+                    for seg_start, seg in _outside(t, sp.start, ins if inserted else []):
+                        comp = _COMPACT.sub("", seg).lower()
+                        for k, v in compact_vals:
+                            if v in comp:
+                                leaks.append((ri, k, v, seg_start))
         return leaks
 
     def _leak_context(self):
@@ -460,7 +471,17 @@ class Engine:
         phones = {v for k, v in self.real_values() if k == PHONE}
         from .fastscan import DigitTails
         phone_tails = DigitTails(phones)
-        return name_rx, cap_rx, other_ix, phones, phone_tails
+        # checksummed identifiers and IPs of the map (issue 9), unless their kind is kept
+        compact_vals = []
+        policy = getattr(self, "policy", None) or {}
+        for table_kind, kind in _COMPACT_KINDS.items():
+            if policy.get(kind) == "keep":
+                continue
+            for real in self.pmap.entries.get(table_kind, {}):
+                v = _COMPACT.sub("", real).lower()
+                if len(v) >= 7:
+                    compact_vals.append((kind, v))
+        return name_rx, cap_rx, other_ix, phones, phone_tails, compact_vals
 
     def _new_identifiers(self, records, out_records, inserted):
         """Phones, e-mails and URLs the detectors find in the output, outside inserted

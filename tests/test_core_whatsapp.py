@@ -310,3 +310,19 @@ def test_usage_errors_are_one_line(args, tmp_path):
     lines = p.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("anonymize: error: "), p.stderr
     assert "Traceback" not in p.stderr
+
+
+def test_verification_catches_known_iban_the_detectors_miss(tmp_path, keyenv):
+    """An IBAN known from the map, glued into a word no detector reads, fails closed."""
+    m = tmp_path / "map.json"
+    one, two = tmp_path / "one.txt", tmp_path / "two.txt"
+    one.write_text("22/01/2025, 18:43 - Jean Dupont: mon IBAN FR76 3000 6000 0112 3456 7890 189\n",
+                   encoding="utf-8")
+    two.write_text("22/01/2025, 18:44 - Jean Dupont: code:FR7630006000011234567890189x merci\n",
+                   encoding="utf-8")
+    assert run_cli([one, tmp_path / "o1.txt", "--map", m, "-q", "--no-ner"]).exit_code == 0
+    assert "3456 7890" not in (tmp_path / "o1.txt").read_text(encoding="utf-8")
+    res = run_cli([two, tmp_path / "o2.txt", "--map", m, "-q", "--no-ner"])
+    assert res.exit_code == 3
+    assert "IBAN" in res.stderr and "FR7630006000011234567890189" not in res.stderr
+    assert not (tmp_path / "o2.txt").exists()

@@ -19,10 +19,10 @@ def parse_plain(text: str):
 # ---------------------------------------------------------------------------- all formats
 from . import dataset as _dataset, discord as _discord, imessage as _imessage  # noqa: E402
 from . import messenger as _messenger, signal as _signal, slack as _slack  # noqa: E402
-from . import telegram as _telegram  # noqa: E402
+from . import signal_json as _signal_json, telegram as _telegram  # noqa: E402
 
 FORMATS = ("whatsapp", "chunk", "plain", "signal", "imessage", "telegram", "discord", "slack",
-           "messenger", "jsonl", "json", "csv")
+           "messenger", "signal-json", "jsonl", "json", "csv")
 LINE_FORMATS = ("whatsapp", "chunk", "plain", "signal", "imessage")
 TREE_FORMATS = {"telegram": _telegram, "discord": _discord, "slack": _slack,
                 "messenger": _messenger}
@@ -39,12 +39,14 @@ def detect_format(text: str) -> str:
         except InputError:
             tree = None
         if tree is not None:
+            if _signal_json.looks_like_message(tree):
+                return "signal-json"
             for fmt, mod in TREE_FORMATS.items():
                 if mod.looks_like(tree):
                     return fmt
             return "json"
         if _dataset.looks_like_jsonl(text):
-            return "jsonl"
+            return "signal-json" if _signal_json.looks_like(text) else "jsonl"
     if looks_like_chunk(sample):
         return "chunk"
     if _signal.looks_like(sample) >= 0.5:
@@ -86,10 +88,15 @@ def _collect(col, text: str, fmt: str, fields=None):
     mod = TREE_FORMATS.get(fmt)
     style = detect_style(text, mod.STYLE if mod else _dataset.STYLE)
     start = 1 if text.startswith("\ufeff") else 0
-    if fmt == "jsonl":
+    if fmt in ("jsonl", "signal-json"):
+        if fmt == "signal-json":
+            style = detect_style(text, _signal_json.STYLE)
         ed = col.editor = Editor(text, style)
         for tree in _dataset.parse_jsonl(text):
-            _dataset.collect_row(col, tree, fields)
+            if fmt == "signal-json" and not fields:
+                _signal_json.collect(tree, col)
+            else:
+                _dataset.collect_row(col, tree, fields)
         return ed
     tree, _ = parse_json(text, start)
     if fmt == "messenger":
