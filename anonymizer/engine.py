@@ -595,7 +595,7 @@ def _word_rx(words, fold_case=True):
     if not words:
         return None
     body = "|".join(regex.escape(w) for w in words)
-    return regex.compile(rf"(?<![\p{{L}}\p{{M}}\p{{N}}_])(?:{body})(?![\p{{L}}\p{{M}}\p{{N}}_])")
+    return regex.compile(rf"(?<![\p{{L}}\p{{M}}\p{{N}}])(?:{body})(?![\p{{L}}\p{{M}}\p{{N}}])")
 
 
 def redact(value: str) -> str:

@@ -326,3 +326,11 @@ def test_verification_catches_known_iban_the_detectors_miss(tmp_path, keyenv):
     assert res.exit_code == 3
     assert "IBAN" in res.stderr and "FR7630006000011234567890189" not in res.stderr
     assert not (tmp_path / "o2.txt").exists()
+
+
+def test_names_joined_by_underscores_in_file_names():
+    chat = ("22/01/2025, 18:43 - Ines Carpentier: salut\n"
+            "22/01/2025, 18:44 - Hugo Perrin: 2025-01-22_00_Ines_Carpentier.jpg et hugo_perrin_echiquier.png\n")
+    out = Anonymizer(key=KEY, language="fr", ner=False).anonymize_text(chat)
+    assert "Ines" not in out and "Carpentier" not in out and "hugo" not in out and "perrin" not in out
+    assert "_echiquier.png" in out and out.count("2025-01-22_00_") == 1

@@ -28,6 +28,7 @@ SAMPLE_FORMATS = {
     "signal_chat.md": "signal", "imessage_chat.txt": "imessage",
     "dataset.jsonl": "jsonl", "dataset.csv": "csv",
     "slack_export/general/2020-09-13.json": "slack",
+    "signal/data.json": "signal-json", "signal/chat.md": "signal",
 }
 
 
@@ -302,3 +303,102 @@ def test_bad_json_is_one_line_error(tmp_path):
     p.write_text('{"messages": [{"type": "message", "from": "A"')
     r = CliRunner().invoke(main, [str(p), str(tmp_path / "o.json"), "--format", "telegram", "-q"])
     assert r.exit_code == 2 and "Traceback" not in r.output
+
+
+# ---------------------------------------------------------------------------- signal data.json
+SIGNAL = SAMPLES / "signal"
+SIGNAL_REAL = ["Inès", "Carpentier", "Mathis", "Delorme", "mathis.delorme@orange.fr",
+               "06 12 34 56 78"]
+
+
+def test_signal_data_json_detected_and_round_trips():
+    text = _read(SIGNAL / "data.json")
+    assert detect_format(text) == "signal-json"
+    assert detect_format(text.splitlines(keepends=True)[0]) == "signal-json"   # one message
+    assert detect_format(_read(SAMPLES / "dataset.jsonl")) == "jsonl"          # not every JSONL
+    # a run that finds nothing to replace (no participant, no PII) changes no byte
+    bland = '{"date": "2024-03-02T09:14:05", "sender": "", "body": "ok à demain 🙂  ", ' \
+            '"quote": "", "sticker": "", "reactions": [], "attachments": [], "deleted": false, ' \
+            '"call": false, "missed": false}\n'
+    new, _ = anonymize_document(eng(), bland, None, "data.json")
+    assert new == bland
+
+
+def test_signal_data_json_values_replaced():
+    text = _read(SIGNAL / "data.json")
+    new, _ = anonymize_document(eng(), text, None, "data.json")
+    rows_a = [json.loads(l) for l in text.splitlines()]
+    rows_b = [json.loads(l) for l in new.splitlines()]
+    assert len(rows_a) == len(rows_b) and new.count("\n") == text.count("\n")
+    for a, b in zip(rows_a, rows_b):
+        assert list(a) == list(b)                                   # key order
+        assert a["date"] == b["date"] and a["deleted"] == b["deleted"]
+        assert b["sender"] != a["sender"]
+        assert [r[1] for r in a["reactions"]] == [r[1] for r in b["reactions"]]
+    # the reaction author is the same fake as that person's sender field
+    assert rows_b[0]["reactions"][0][0] == rows_b[1]["sender"]
+    assert rows_b[2]["reactions"][1][0] == rows_b[0]["sender"]
+    assert rows_b[1]["quote"] == f"\n\n> {rows_b[0]['body'].rstrip()}\n\n"
+    assert "🙂" not in new and "😂" in new and "\\u" not in new    # ensure_ascii=False kept
+    for real in SIGNAL_REAL:
+        assert real not in new, real
+
+
+def test_signal_chat_folder_one_map(tmp_path):
+    """chat.md and data.json of one chat folder: one run, one pseudonym per person."""
+    src = tmp_path / "Inès Carpentier"
+    shutil.copytree(SIGNAL, src)
+    (src / "media").mkdir()
+    (src / "media" / "IMG_2041.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\xff")
+    dst = tmp_path / "out"
+    r = CliRunner().invoke(main, [str(src), str(dst), "--no-ner", "--lang", "fr", "-q"],
+                           env={"ANONYMIZER_KEY": KEY.decode()})
+    assert r.exit_code == 0, r.output
+    md = (dst / "chat.md").read_text(encoding="utf-8")
+    rows = [json.loads(l) for l in (dst / "data.json").read_text(encoding="utf-8").splitlines()]
+    senders_md = [l.split("] ", 1)[1].split(": ", 1)[0] for l in md.splitlines()
+                  if l.startswith("[2024-")]
+    assert senders_md == [m["sender"] for m in rows]
+    fake_ines, fake_mathis = rows[0]["sender"], rows[1]["sender"]
+    assert fake_ines != fake_mathis
+    assert f"(- {fake_mathis}: ❤️, {fake_ines}: 😂 -)" in md
+    assert [fake_mathis, fake_ines] == [r[0] for r in rows[2]["reactions"]]
+    # the same fake phone and e-mail in both files
+    for m in rows[:2]:
+        assert m["body"].rstrip() in md
+    for real in SIGNAL_REAL:
+        assert real not in md and real not in json.dumps(rows, ensure_ascii=False), real
+
+
+# ---------------------------------------------------------------------------- slack zip
+def test_slack_zip_cli_matches_folder_run(tmp_path):
+    import zipfile
+    src = SAMPLES / "slack_export"
+    order = ["users.json", "channels.json", "general/", "general/2020-09-13.json"]
+    zin = tmp_path / "export.zip"
+    with zipfile.ZipFile(zin, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in order:
+            if name.endswith("/"):
+                z.writestr(name, b"")
+            else:
+                z.write(src / name, name)
+    env = {"ANONYMIZER_KEY": KEY.decode()}
+    zout, dout = tmp_path / "out.zip", tmp_path / "out"
+    r = CliRunner().invoke(main, [str(zin), str(zout), "--no-ner", "--lang", "fr", "-q"], env=env)
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(main, [str(src), str(dout), "--no-ner", "--lang", "fr", "-q"], env=env)
+    assert r.exit_code == 0, r.output
+    with zipfile.ZipFile(zout) as z:
+        assert z.namelist() == order
+        members = {n: z.read(n) for n in order if not n.endswith("/")}
+    for name, data in members.items():
+        json.loads(data)                                        # valid JSON
+        assert data == (dout / name).read_bytes(), name         # same key => same bytes
+        assert data != (src / name).read_bytes(), name
+    users = json.loads(members["users.json"])
+    day = json.loads(members["general/2020-09-13.json"])
+    ids = {u["id"] for u in users}
+    assert {"U01AB2CD3EF", "U02GH4IJ5KL"}.isdisjoint(ids) and day[0]["user"] in ids
+    blob = b"".join(members.values()).decode("utf-8")
+    for real in ("Nina", "Faure", "Olivier", "Brun", "U01AB2CD3EF", "U02GH4IJ5KL"):
+        assert real not in blob, real

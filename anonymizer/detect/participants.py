@@ -44,7 +44,7 @@ class ParticipantMatcher:
             body = "|".join(_SEP.join(regex.escape(w) for w in regex.split(r"[ \-]", a)) for a in alts)
             # an optional genitive/possessive ending (Finnish "Sannan", German "Friederikes")
             # is accepted on capitalised occurrences only (checked in find)
-            self._rx = regex.compile(rf"(?<![\p{{L}}\p{{M}}\p{{N}}_])(?P<name>{body})(?P<suf>s|n|in|en)?(?![\p{{L}}\p{{M}}\p{{N}}_])")
+            self._rx = regex.compile(rf"(?<![\p{{L}}\p{{M}}\p{{N}}])(?P<name>{body})(?P<suf>s|n|in|en)?(?![\p{{L}}\p{{M}}\p{{N}}])")
         else:
             self._rx = None
         self._version = self.identities.version

@@ -25,7 +25,9 @@ def read_collection(src: str) -> list[tuple[str, bytes]]:
         return [(str(f.relative_to(p)), f.read_bytes()) for f in sorted(p.rglob("*"))
                 if f.is_file() and not f.name.startswith(".")]
     with zipfile.ZipFile(p) as z:
-        return [(i.filename, z.read(i)) for i in z.infolist() if not i.is_dir()]
+        # directory entries are kept (as ``name/``, no data) so the output zip lists the
+        # same members in the same order
+        return [(i.filename, b"" if i.is_dir() else z.read(i)) for i in z.infolist()]
 
 
 def anonymize_collection(engine, files, fmt=None, fields=None):
@@ -33,8 +35,11 @@ def anonymize_collection(engine, files, fmt=None, fields=None):
     from . import anonymize_documents
     names = {Path(n).name for n, _ in files}
     slack = fmt == "slack" or {"users.json", "channels.json"} & names
-    docs, encs, skipped = [], [], []
+    docs, encs, skipped, dirs = [], [], [], set()
     for name, data in files:
+        if name.endswith("/"):   # a zip's directory entry: kept as is, in its place
+            dirs.add(name)
+            continue
         try:
             dec = decode_bytes(data, name)
         except InputError:
@@ -48,7 +53,9 @@ def anonymize_collection(engine, files, fmt=None, fields=None):
     if not docs:
         raise InputError("no text export in the folder")
     done = anonymize_documents(engine, docs, fields)
-    out = [(d[0], encode_text(new, enc)) for d, enc, (new, _) in zip(docs, encs, done)]
+    by_name = {d[0]: encode_text(new, enc) for d, enc, (new, _) in zip(docs, encs, done)}
+    out = [(name, b"" if name in dirs else by_name[name]) for name, _ in files
+           if name in by_name or name in dirs]
     results = []
     for _, res in done:
         if all(res is not r for r in results):
@@ -69,5 +76,8 @@ def write_collection(dst: str, out, as_zip: bool) -> None:
         target = d / name
         if ".." in Path(name).parts:
             raise InputError(f"{name}: unsafe path in the archive")
+        if name.endswith("/"):
+            target.mkdir(parents=True, exist_ok=True)
+            continue
         target.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(target, data)
