@@ -300,21 +300,8 @@ class Engine:
             if self.date_shift and r.header is not None:
                 from .dateshift import header_replacement
                 reps += header_replacement(r, self.date_shift, self._date_style)
-            for sp in r.structural_spans():
-                label = sp.text(r.raw)
-                for s, e, new, kind in self._label_replacements(label):
-                    reps.append(Replacement(sp.start + s, sp.start + e, new, kind, "structure",
-                                            1.0, label[s:e]))
-            for sp in r.bodies:
-                body = sp.text(r.raw)
-                for f in found[span_i]:
-                    new = self.render_finding(f, body)
-                    if new is None or new == f.text:
-                        continue
-                    reps.append(Replacement(sp.start + f.start, sp.start + f.end, new, f.kind,
-                                            f.detector, f.score, f.text))
-                span_i += 1
-            reps = _drop_overlaps(reps)
+            reps = self.record_replacements(r, found, span_i, reps)
+            span_i += len(r.bodies)
             for rep in reps:
                 result.counts[rep.kind] += 1
                 result.replacements.append((ri, rep))
@@ -325,6 +312,27 @@ class Engine:
         if progress is not None:
             progress(len(records), len(records))
         return result
+
+    def record_replacements(self, r: Record, found, span_i: int,
+                            reps: list[Replacement] | None = None) -> list[Replacement]:
+        """The replacements of one record: its structural names, then the findings of its
+        bodies (``found[span_i:]``, one list per body span), overlaps dropped."""
+        reps = list(reps or [])
+        for sp in r.structural_spans():
+            label = sp.text(r.raw)
+            for s, e, new, kind in self._label_replacements(label):
+                reps.append(Replacement(sp.start + s, sp.start + e, new, kind, "structure",
+                                        1.0, label[s:e]))
+        for sp in r.bodies:
+            body = sp.text(r.raw)
+            for f in found[span_i]:
+                new = self.render_finding(f, body)
+                if new is None or new == f.text:
+                    continue
+                reps.append(Replacement(sp.start + f.start, sp.start + f.end, new, f.kind,
+                                        f.detector, f.score, f.text))
+            span_i += 1
+        return _drop_overlaps(reps)
 
     # ------------------------------------------------------------------ verification
     def verify_output(self, original: str, result: Result, records: list[Record], fmt: str, name: str):

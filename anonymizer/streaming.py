@@ -142,7 +142,7 @@ def process_stream(engine, text: str, fmt: str, name: str, progress=None):
         for r in batch:
             if progress is not None and ri % 500 == 0 and ri:
                 progress(ri, n)
-            reps = _record_replacements(engine, r, found, span_i)
+            reps = engine.record_replacements(r, found, span_i)
             span_i += len(r.bodies)
             for rep in reps:
                 result.counts[rep.kind] += 1
@@ -277,25 +277,6 @@ def _findings(packed) -> list:
             for s, e, k, t, sc, d, data in packed] if packed else []
 
 
-def _record_replacements(engine, r, found, span_i):
-    """The replacements of one record (as ``Engine.transform``)."""
-    from .engine import _drop_overlaps
-    reps: list[Replacement] = []
-    for sp in r.structural_spans():
-        label = sp.text(r.raw)
-        for s, e, new, kind in engine._label_replacements(label):
-            reps.append(Replacement(sp.start + s, sp.start + e, new, kind, "structure",
-                                    1.0, label[s:e]))
-    for sp in r.bodies:
-        body = sp.text(r.raw)
-        for f in found[span_i]:
-            new = engine.render_finding(f, body)
-            if new is None or new == f.text:
-                continue
-            reps.append(Replacement(sp.start + f.start, sp.start + f.end, new, f.kind,
-                                    f.detector, f.score, f.text))
-        span_i += 1
-    return _drop_overlaps(reps)
 
 
 def _inserted(reps) -> list[tuple[int, int]]:
