@@ -121,27 +121,32 @@ def normalise(text: str) -> str:
 class PhoneDetector:
     def __init__(self, regions: list[str] | tuple[str, ...] = ("FR",)):
         self.regions = tuple(dict.fromkeys(r for r in regions if r))
+        self._memo: dict[str, list[Finding]] = {}
+
+    def _parse_in_regions(self, text: str, accept, regions=None):
+        """The first parse of ``text`` in the chat's regions that ``accept`` takes."""
+        for region in regions or self.regions:
+            try:
+                num = phonenumbers.parse(text, region)
+            except phonenumbers.NumberParseException:
+                continue
+            if accept(num):
+                return num
+        return None
 
     def parse_label(self, label: str) -> phonenumbers.PhoneNumber | None:
         """A sender label that is a phone number (``+33 6 12 34 56 78``)."""
         t = normalise(label).strip()
         if len(_DIGITS.findall(t)) < 6 or re.search(r"[^\d +\-.()]", t):
             return None
-        for region in self.regions or ("ZZ",):
-            try:
-                n = phonenumbers.parse(t, region)
-            except phonenumbers.NumberParseException:
-                continue
-            if phonenumbers.is_possible_number(n):
-                return n
-        return None
+        return self._parse_in_regions(t, phonenumbers.is_possible_number, self.regions or ("ZZ",))
 
     def find(self, text: str) -> list[Finding]:
         """Memoised on the text (the post-scan looks at the input bodies again; chats
         repeat themselves); every call gets its own Finding objects."""
         if sum(1 for _ in _DIGITS.finditer(text)) < 7:
             return []
-        memo = self.__dict__.setdefault("_memo", {})
+        memo = self._memo
         hit = memo.get(text)
         if hit is None:
             if len(memo) >= 20000:
@@ -150,14 +155,7 @@ class PhoneDetector:
         return [replace(f, data=dict(f.data)) for f in hit]
 
     def _parse_valid(self, cand: str):
-        for region in self.regions:
-            try:
-                num = phonenumbers.parse(cand.replace("(0)", ""), region)
-            except phonenumbers.NumberParseException:
-                continue
-            if phonenumbers.is_valid_number(num):
-                return num
-        return None
+        return self._parse_in_regions(cand.replace("(0)", ""), phonenumbers.is_valid_number)
 
     def _find(self, text: str) -> list[Finding]:
         norm = normalise(text)
