@@ -24,9 +24,11 @@ from pathlib import Path
 CHUNK = 256
 
 
-def _find_chunk(chunk: list[str], lang: str):
+def _find_chunk(chunk: list[str], lang: str, known=frozenset()):
     from .detect.names import NameDetector
-    return NameDetector(lang).find_batch(chunk)  # the model is cached per worker process
+    det = NameDetector(lang)  # the model is cached per worker process
+    det.known = known  # the client's people: the same bodies skip NER (names.needs_ner)
+    return det.find_batch(chunk)
 
 
 class DaskNames:
@@ -36,11 +38,11 @@ class DaskNames:
         self.client = client
         self.chunk = chunk
 
-    def find_batch(self, lang: str, texts: list[str]) -> list[list]:
+    def find_batch(self, lang: str, texts: list[str], known=frozenset()) -> list[list]:
         chunks = [texts[i:i + self.chunk] for i in range(0, len(texts), self.chunk)]
         if not chunks:
             return []
-        futures = self.client.map(_find_chunk, chunks, lang=lang, pure=False)
+        futures = self.client.map(_find_chunk, chunks, lang=lang, known=known, pure=False)
         parts = self.client.gather(futures)
         return [f for part in parts for f in part]
 

@@ -141,7 +141,10 @@ class Engine:
     def _ner(self, lang: str) -> NameDetector:
         if lang not in self._name_detectors:
             self._name_detectors[lang] = NameDetector(lang)
-        return self._name_detectors[lang]
+        det = self._name_detectors[lang]
+        # the people known so far: their name tokens need no NER (names.needs_ner)
+        det.known = frozenset(fold(t) for t in self.identities.name_tokens())
+        return det
 
     # ------------------------------------------------------------------ detection
     def detect_text(self, text: str, ner_findings: list[Finding] | None = None) -> list[Finding]:

@@ -176,7 +176,3 @@ class MixedNameRunner:
         for r in self.others.values():
             r.close()
         self.runner.close()
-
-    @property
-    def skipped(self):
-        return self.runner.skipped

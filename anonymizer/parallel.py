@@ -68,7 +68,7 @@ def find_names(det, texts: list[str], jobs=1) -> list[list]:
         index.setdefault(t, len(index))
     uniq = list(index)
     if not isinstance(jobs, int):  # an executor (anonymizer.distributed.DaskNames)
-        res = jobs.find_batch(det.lang, uniq)
+        res = jobs.find_batch(det.lang, uniq, det.known)
     elif jobs > 1 and len(uniq) >= 2 * CHUNK and "fork" in mp.get_all_start_methods():
         res = _parallel(det, uniq, jobs)
     else:
@@ -153,9 +153,8 @@ class NameRunner:
     bounded cache of recent distinct bodies instead of an index of the whole file.  Name
     detection is a pure function of the text, so the findings are the same."""
 
-    def __init__(self, det, jobs=1, cache_size=50_000, skip=None):
-        self.det, self.jobs, self.cache_size, self.skip = det, jobs, cache_size, skip
-        self.skipped = 0
+    def __init__(self, det, jobs=1, cache_size=50_000):
+        self.det, self.jobs, self.cache_size = det, jobs, cache_size
         self.cache: dict[str, list] = {}
         self.pool = None
         if isinstance(jobs, int) and jobs > 1 and "fork" in mp.get_all_start_methods():
@@ -177,16 +176,10 @@ class NameRunner:
             if t not in self.cache:
                 index.setdefault(t, len(index))
         uniq = list(index)
-        settled = {}
-        if self.skip is not None:  # bodies with nothing for NER to find (streaming.py)
-            settled = {t: [] for t in uniq if self.skip(t)}
-            self.skipped += len(settled)
-            uniq = [t for t in uniq if t not in settled]
-            index = {t: i for i, t in enumerate(uniq)}
         if not uniq:
             res = []
         elif not isinstance(self.jobs, int):  # an executor (anonymizer.distributed.DaskNames)
-            res = self.jobs.find_batch(self.det.lang, uniq)
+            res = self.jobs.find_batch(self.det.lang, uniq, self.det.known)
         elif self.pool is not None and len(uniq) >= 2 * CHUNK:
             chunks = [uniq[i:i + CHUNK] for i in range(0, len(uniq), CHUNK)]
             res = [f for part in self.pool.map(_work, chunks, chunksize=1) for f in part]
@@ -195,9 +188,7 @@ class NameRunner:
         out, seen = [], set()
         for t in texts:
             i = index.get(t)
-            if t in settled:
-                out.append([])
-            elif i is None:
+            if i is None:
                 out.append(_copy(self.cache[t]))
             elif i in seen:
                 out.append(_copy(res[i]))

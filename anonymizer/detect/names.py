@@ -92,6 +92,68 @@ def may_hold_name(text: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=1)
+def _settled_words() -> tuple[frozenset, frozenset]:
+    """(words a capitalised token may be anywhere without needing NER: allow-list, stop
+    words; words that need no NER at the start of a sentence — dictionary words that are
+    no first name or surname ("Bonjour", "Trop"), and the frequent dictionary forms of
+    ``initial_words`` ("Appelle", "Forwarding", "Got"), see tools/build_gazetteer.py)."""
+    from .gazetteer import _load_list, data
+    d = data()
+    known = frozenset(allow_words() | d["stop"] | d["allow"])
+    initial = frozenset(w for w in d["common"] if w not in d["first"] and w not in d["last"]
+                        and w not in d["top"]) | _load_list("initial_words.txt.gz")
+    return known, initial
+
+
+_POSSESSIVE = ("'s", "’s")
+
+
+def needs_ner(text: str, found: list[Finding], known=frozenset(), veto=False) -> bool:
+    """Whether NER could add anything to the cheap findings ``found`` of ``text`` (issue 6).
+
+    NER only finds capitalised names.  A body needs it when some capitalised word is not
+    accounted for: not in the allow/stop lists or ``known`` (the participants' name tokens,
+    which the participant matcher finds anyway), not a dictionary word opening a sentence,
+    and not inside a name the gazetteer already found.  With ``veto`` (a model whose labels
+    veto weak gazetteer guesses), a guess counts only with a strong cue or a known first
+    name (the place veto spares those).  A possessive ("Oliver's") is its name; a hyphenated
+    or elided word ("Envoie-moi", "Who's") is accounted for when each part is."""
+    words, initial = _settled_words()
+    gaz = None
+    for m in _CAP_RE.finditer(text):
+        s = m.start()
+        e = s + 1
+        while e < len(text) and (text[e].isalpha() or text[e] in "-'’"):
+            e += 1
+        if text.endswith(_POSSESSIVE, s, e) and e - s > 3:
+            e -= 2
+        f = fold(text[s:e])
+        if f in words or f in known:
+            continue
+        before = text[:s].rstrip()
+        opening = not before or before[-1] in ".!?<…:"
+        if opening and f in initial:
+            continue
+        covered = False
+        for g in found:
+            if g.start <= s and e <= g.end:
+                if veto and g.score < 0.9:
+                    gaz = gaz or gazetteer()
+                    if not gaz.has_first_name(g.text):
+                        continue
+                covered = True
+                break
+        if covered:
+            continue
+        parts = regex.split(r"[-'’]", f)
+        if len(parts) > 1 and all(p in words or p in known or (k == 0 and opening and p in initial)
+                                  or len(p) <= 1 for k, p in enumerate(parts)):
+            continue
+        return True
+    return False
+
+
 def clean_entity(text: str, s: int, e: int) -> tuple[int, int] | None:
     while s < e and text[s] in _TRIM:
         s += 1
@@ -145,12 +207,19 @@ class NameDetector:
         self.engine, self.recognizer = presidio_parts(self.model, self.lang)
         self.trusted = self.model in TRUSTED
         self.veto = VETO_LABELS.get(self.model, frozenset())
+        self.known: frozenset[str] = frozenset()  # folded tokens settled without NER (needs_ner)
 
     def find_batch(self, texts: list[str]) -> list[list[Finding]]:
         """NER (batched, on texts that may hold a capitalised name) + gazetteer/cues, merged."""
         gaz = gazetteer()
         results: list[list[Finding]] = [gaz.find(t, self.lang) for t in texts]
-        todo = [i for i, t in enumerate(texts) if may_hold_name(t)]
+        veto = bool(self.veto)
+        todo = []
+        for i, t in enumerate(texts):
+            if needs_ner(t, results[i], self.known, veto):
+                todo.append(i)
+            elif results[i] and may_hold_name(t):  # as below, without the model's view
+                results[i] = drop_non_person_context(t, results[i])
         if not todo:
             return results
         batch = [texts[i] for i in todo]

@@ -247,8 +247,12 @@ class WhatsAppParser:
             if bare[body_start:body_start + 1] == " ":
                 body_start += 1
             body = bare[body_start:]
-            is_sys, names = _system_names(body.lstrip("\u200e"), body_start + (len(body) - len(body.lstrip("\u200e"))))
-            if is_sys and (body.startswith("\u200e") or not self._known(bare[he:he + colon])):
+            # a system template only matters for an LRM line or an unknown sender (and
+            # trying every template is the parser's costliest step)
+            is_sys = body.startswith("\u200e") or not self._known(bare[he:he + colon])
+            if is_sys:
+                is_sys, names = _system_names(body.lstrip("\u200e"), body_start + (len(body) - len(body.lstrip("\u200e"))))
+            if is_sys:
                 rec.kind = SYSTEM
                 ss, se = _unwrap_sender(line, he, he + colon)
                 if self._known(line[ss:se]):
@@ -259,8 +263,10 @@ class WhatsAppParser:
             # Android: a line that is a system template wins over "X: " only when the
             # candidate sender is not a known sender
             cand = rest[:colon]
-            is_sys, names = _system_names(rest, he)
-            if is_sys and not self._known(cand):
+            is_sys = not self._known(cand)
+            if is_sys:
+                is_sys, names = _system_names(rest, he)
+            if is_sys:
                 rec.kind = SYSTEM
                 _add_system_spans(rec, names)
                 return rec
@@ -301,6 +307,9 @@ def collect_senders(lines: Iterable[str]) -> set[str]:
         c = rest.find(": ")
         if 0 < c <= _SENDER_MAX and '"' not in rest[:c]:
             label = rest[:c]
+            s, e = _unwrap_sender(label, 0, len(label))
+            if label[s:e] in out:  # known already: adding it again changes nothing
+                continue
             body = rest[c + 2:]
             if m.group("i_date") is not None:
                 is_sys, _ = _system_names(body.lstrip("\u200e"), 0)
@@ -310,6 +319,5 @@ def collect_senders(lines: Iterable[str]) -> set[str]:
                 is_sys, _ = _system_names(rest, 0)
                 if is_sys:
                     continue
-            s, e = _unwrap_sender(label, 0, len(label))
             out.add(label[s:e])
     return out
