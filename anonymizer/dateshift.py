@@ -16,6 +16,7 @@ import regex
 from .detect.base import Finding
 from .detect.dates import _DATE, _parse, render_date
 from .errors import InputError
+from .textutil import has_digit
 
 DATE = "DATE"
 _HEADER_DATE = regex.compile(r"(?<!\d)(?P<a>\d{1,4})(?P<s>[./-])(?P<b>\d{1,2})(?P=s)(?P<c>\d{2,4})(?!\d)")
@@ -102,7 +103,7 @@ def shift_header(text: str, days: int, style: tuple[str, bool]) -> tuple[int, in
 
 def find_dates(text: str, engine=None) -> list[Finding]:
     """Dates in message text (only when shifting): with a year, or with a month name."""
-    if not getattr(engine, "date_shift", None) or not any(ch.isdigit() for ch in text):
+    if not getattr(engine, "date_shift", None) or not has_digit(text):
         return []
     out = []
     for m in _DATE.finditer(text):

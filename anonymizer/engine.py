@@ -75,6 +75,8 @@ class Engine:
         self.identities = Identities()
         self.matcher = ParticipantMatcher(self.identities)
         self._name_detectors: dict[str, NameDetector] = {}
+        self._detected: dict = {}  # detect_text's memo (issue 6)
+        self._detected_state = None
         # real values known before this run (a loaded --map): the post-scan looks for them
         self._preloaded = {k: set(v) for k, v in pmap.entries.items()} if pmap else {}
 
@@ -96,6 +98,7 @@ class Engine:
         regions = list(self.regions or [])
         regions.extend(r for r in REGIONS.get(lang, [DEFAULT_REGION.get(lang, "FR")]) if r not in regions)
         self.phones = PhoneDetector(regions)
+        self._detected_state = None  # other regions, other people: detect_text's memo is stale
         # participants by construction
         n_records = 0
         for r in fresh():
@@ -143,11 +146,40 @@ class Engine:
             self._name_detectors[lang] = NameDetector(lang)
         det = self._name_detectors[lang]
         # the people known so far: their name tokens need no NER (names.needs_ner)
-        det.known = frozenset(fold(t) for t in self.identities.name_tokens())
+        det.known = self.identities.folded_name_tokens()
         return det
 
     # ------------------------------------------------------------------ detection
+    DETECT_MEMO = 20_000  # distinct bodies remembered by detect_text
+
     def detect_text(self, text: str, ner_findings: list[Finding] | None = None) -> list[Finding]:
+        """Every detector on one body, overlaps resolved.
+
+        Memoised: chats repeat themselves ("ok", "<Médias omis>", forwarded messages), and
+        the findings are a function of the text, its NER findings (themselves a function of
+        the text) and the engine's state — the people known (``identities.version``) and
+        the detectors set up for the document (reset by ``_setup``).  A change of state
+        empties the memo; every call gets its own Finding objects."""
+        key = (text, tuple((f.start, f.end, f.kind, f.detector) for f in ner_findings)
+               if ner_findings else ())
+        state = (self.identities.version, id(self.phones))
+        memo = self._detected
+        if self._detected_state != state:
+            memo.clear()
+            self._detected_state = state
+        hit = memo.get(key)
+        if hit is None:
+            hit = self._detect_text(text, ner_findings)
+            if self._detected_state == (self.identities.version, id(self.phones)):
+                if len(memo) >= self.DETECT_MEMO:
+                    del memo[next(iter(memo))]
+                memo[key] = hit
+            else:
+                return hit
+        return [Finding(f.start, f.end, f.kind, f.text, f.score, f.detector, dict(f.data))
+                for f in hit]
+
+    def _detect_text(self, text: str, ner_findings: list[Finding] | None = None) -> list[Finding]:
         found: list[Finding] = []
         found += self.matcher.find(text)
         found += find_emails(text)

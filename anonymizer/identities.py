@@ -66,6 +66,7 @@ class Identities:
         self.persons: dict[str, Person] = {}
         self.by_phone: dict[str, Person] = {}
         self.version = 0
+        self._folded: tuple = (None, frozenset())  # folded_name_tokens' cache
 
     def _get(self, key: str) -> Person:
         p = self.persons.get(key)
@@ -120,6 +121,12 @@ class Identities:
                     out.add(part)
                     out.update(t for t in part.split() if t.lower() not in PARTICLES)
         return out
+
+    def folded_name_tokens(self) -> frozenset[str]:
+        """``name_tokens()`` folded, kept until the people change (``version``)."""
+        if self._folded[0] != self.version:
+            self._folded = (self.version, frozenset(fold(t) for t in self.name_tokens()))
+        return self._folded[1]
 
     def add_known_token(self, folded: str, role: str) -> Person:
         """A first name or surname known from a saved map (earlier runs, other files)."""

@@ -7,6 +7,14 @@ from functools import lru_cache
 import regex
 
 
+_DIGIT_SEARCH = regex.compile(r"\d").search
+
+
+def has_digit(text: str) -> bool:
+    """Any decimal digit (the cheap gate of the detectors that need one)."""
+    return _DIGIT_SEARCH(text) is not None
+
+
 @lru_cache(maxsize=65536)
 def _fold_char(c: str) -> str:
     d = unicodedata.normalize("NFD", c)

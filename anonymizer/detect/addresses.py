@@ -4,7 +4,7 @@ from __future__ import annotations
 import regex
 
 from .. import fakes
-from ..textutil import fold
+from ..textutil import fold, has_digit
 from .base import Finding
 from .idrules import pattern
 
@@ -35,7 +35,7 @@ _EN_STOP = {"the", "a", "an", "down", "up", "to", "of", "my", "your", "our", "th
 
 
 def find_addresses(text: str, engine=None) -> list[Finding]:
-    if not any(c.isdigit() for c in text):
+    if not has_digit(text):
         return []
     out: list[Finding] = []
     for layout in ("fr_street", "es_street", "de_street", "en_street"):

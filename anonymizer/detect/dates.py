@@ -9,6 +9,7 @@ import regex
 from .. import fakes
 from .base import Finding
 from .idrules import pattern
+from ..textutil import has_digit
 
 DOB = "DATE_OF_BIRTH"
 
@@ -73,7 +74,7 @@ def _parse(m) -> tuple[dt.date, bool] | None:
 
 
 def find_dobs(text: str, engine=None) -> list[Finding]:
-    if not any(c.isdigit() for c in text):
+    if not has_digit(text):
         return []
     out = []
     for cue in pattern("dob_context").finditer(text):

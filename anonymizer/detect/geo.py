@@ -4,6 +4,7 @@ from __future__ import annotations
 from .. import fakes
 from .base import Finding
 from .idrules import has_context, pattern
+from ..textutil import has_digit
 
 GPS = "GPS_COORDINATES"
 
@@ -13,7 +14,7 @@ def _num(s: str) -> float:
 
 
 def find_gps(text: str, engine=None) -> list[Finding]:
-    if not any(c.isdigit() for c in text):
+    if not has_digit(text):
         return []
     out = []
     for m in pattern("gps_decimal").finditer(text):

@@ -12,6 +12,7 @@ from stdnum.us import ssn
 from .. import fakes
 from .base import Finding
 from .idrules import has_context, pattern
+from ..textutil import has_digit
 
 NATIONAL_ID = "NATIONAL_ID"
 _PHONE_CUE = re.compile(r"(?i)\b(?:call|phone|tel|mobile|cell|text|ring|appelle|t[ée]l[ée]phone|ruf|anrufen|handy|llama|llámame|m[óo]vil|room|ext)\b")
@@ -27,7 +28,7 @@ _CHECKS = {
 
 
 def find_national_ids(text: str, engine=None) -> list[Finding]:
-    if not any(c.isdigit() for c in text):
+    if not has_digit(text):
         return []
     out = []
     for scheme, (valid, ctx) in _CHECKS.items():

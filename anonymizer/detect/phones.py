@@ -186,9 +186,23 @@ class PhoneDetector:
             if phonenumbers.is_valid_number(num) or (
                     len(digits.lstrip("+")) >= 10 and phonenumbers.is_possible_number(num)):
                 add(m.start(1), m.end(1), num, "mention", 0.95)
+        def more():
+            # another pass can only add a number made of digits outside the numbers found
+            # (an overlap is refused): none when fewer are left than ``find`` asks of a text
+            if not taken:
+                return True
+            left = len(_DIGITS.findall(norm))
+            for a, b in taken:
+                left -= len(_DIGITS.findall(norm, a, b))
+            return left >= 7
+
         for region in self.regions:
+            if not more():
+                return out
             for m in PhoneNumberMatcher(norm, region, leniency=Leniency.VALID):
                 add(m.start, m.end, m.number)
+        if not more():
+            return out
         # lenient pass: separators libphonenumber's matcher refuses (dots with "(0)" etc.)
         for m in _CANDIDATE_RE.finditer(norm):
             start, cand = m.start(), m.group()
@@ -210,6 +224,8 @@ class PhoneDetector:
                     break
                 cand = cand[:cut].rstrip(" .-/(")
         # context pass: any national layout next to a phone cue ("Phone: 780 6326", "call me on …")
+        if not more():
+            return out
         for s, e, num in context_phones(norm, self.regions):
             add(s, e, num, "phone", 0.6)
         return out

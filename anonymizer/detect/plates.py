@@ -6,6 +6,7 @@ import regex
 from .. import fakes
 from .base import Finding
 from .idrules import has_context, pattern
+from ..textutil import has_digit
 
 PLATE = "LICENSE_PLATE"
 _CTX = "ChatLicensePlateRecognizer"
@@ -15,7 +16,7 @@ _ES_YEAR = regex.compile(r"^(?:19|20)\d\d")
 
 
 def find_plates(text: str, engine=None) -> list[Finding]:
-    if not any(c.isdigit() for c in text):
+    if not has_digit(text):
         return []
     out: list[Finding] = []
     for scheme, need_ctx in _SCHEMES:

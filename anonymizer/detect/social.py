@@ -30,7 +30,7 @@ def find_social(text: str, engine=None) -> list[Finding]:
                                 "he": m.end("handle") - m.start()}))
     taken = [(f.start, f.end) for f in out]
     if "@" in text:
-        names = _participant_tokens(engine)  # only needed here (computed per text: costly)
+        names = _participant_tokens(engine)  # only needed here
         for m in pattern("at_handle").finditer(text):
             h = m.group("handle")
             if h.lower() in _AT_STOP or h.isdigit() or any(a <= m.start() < b for a, b in taken):
@@ -77,13 +77,9 @@ _COMMON = {"story", "stories", "post", "posts", "photo", "photos", "live", "mdr"
            "all", "todo", "alles", "deux", "two", "dos", "zwei", "direct", "privé", "private"}
 
 
-def _participant_tokens(engine) -> set[str]:
-    if engine is None or not hasattr(engine, "identities"):
-        return set()
-    try:
-        return {fold(t) for t in engine.identities.name_tokens()}
-    except Exception:  # pragma: no cover - identities API differences
-        return set()
+def _participant_tokens(engine) -> frozenset[str]:
+    ids = getattr(engine, "identities", None)
+    return ids.folded_name_tokens() if ids is not None else frozenset()
 
 
 def render_social(f: Finding, engine) -> str:
