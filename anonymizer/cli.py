@@ -207,12 +207,16 @@ def _run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_ve
     collection = src != "-" and is_collection(src)
     if collection:
         dec = None
-    elif src == "-":
-        dec = read_stream(sys.stdin.buffer, "stdin")
+    elif src == "-":  # lazy: a UTF-8 input stays bytes, decoded line by line (issue 6)
+        dec = read_stream(sys.stdin.buffer, "stdin", lazy=True)
     else:
-        dec = read_input(src)
+        dec = read_input(src, lazy=True)
     name = "stdin" if src == "-" else src
-    if not collection and (fmt := fmt or formats.detect_format(dec.text)) == "plain":
+    if not collection and not fmt:
+        head = dec.head()
+        fmt = formats.detect_format(dec.text if head.lstrip("\ufeff \t\r\n")[:1] in ("{", "[")
+                                    else head)
+    if not collection and fmt == "plain":
         check_structured(dec.text, name)  # a truncated JSON export is not "plain text"
     pmap = PseudonymMap(key, LOCALES.get(lang or "fr", "fr_FR"))
     if map_path:
@@ -242,7 +246,7 @@ def _run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_ve
             res.messages += r.messages
     elif fmt in formats.LINE_FORMATS and not fields:
         with _report.RunProgress(enabled=not quiet) as prog:
-            res = eng.process_text(dec.text, fmt, name, progress=prog.update)
+            res = eng.process_text(dec, fmt, name, progress=prog.update)
     else:
         res = formats.anonymize_document(eng, dec.text, fmt, name, fields)[1]
     review = _report.prepare(ui, res, None if collection else dec.text, name, collection, quiet)

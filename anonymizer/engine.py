@@ -77,6 +77,7 @@ class Engine:
         self._name_detectors: dict[str, NameDetector] = {}
         self._detected: dict = {}  # detect_text's memo (issue 6)
         self._detected_state = None
+        self._labels: dict = {}  # _label_replacements' memo (None -> the state it holds for)
         # real values known before this run (a loaded --map): the post-scan looks for them
         self._preloaded = {k: set(v) for k, v in pmap.entries.items()} if pmap else {}
 
@@ -275,7 +276,22 @@ class Engine:
         return phonenumbers.format_number(fake, fmt)
 
     def _label_replacements(self, label: str) -> list[tuple[int, int, str, str]]:
-        """Replacements inside a sender label / structural name."""
+        """Replacements inside a sender label / structural name.  Memoised like
+        :meth:`detect_text` (a chat has a few dozen senders and one label per message;
+        a pseudonym, once given, never changes)."""
+        state = (self.identities.version, id(self.phones))
+        memo = self._labels
+        if memo.get(None) != state:
+            memo.clear()
+            memo[None] = state
+        hit = memo.get(label)
+        if hit is None:
+            hit = self._label_replacements_of(label)
+            if (self.identities.version, id(self.phones)) == state and len(memo) < 10_000:
+                memo[label] = hit
+        return hit
+
+    def _label_replacements_of(self, label: str) -> list[tuple[int, int, str, str]]:
         num = self.phones.parse_label(label)
         if num is not None:
             new = self.render_finding(Finding(0, len(label), PHONE, label, 1.0, "structure",
@@ -293,9 +309,14 @@ class Engine:
                      progress=None) -> Result:
         """Anonymise a whole text export (WhatsApp, chunk, plain).
 
+        ``text`` may also be a lazy :class:`io.Decoded` (UTF-8 bytes, decoded line by line).
+
         ``progress``: optional callable ``(done, total)`` in records (see :meth:`transform`).
         """
         t0 = time.perf_counter()
+        if not isinstance(text, str) and (fmt is None or self.shift_spec is not None
+                                          or not getattr(self, "stream", True)):
+            text = text.text  # a lazy io.Decoded, outside the streaming path: the whole str
         fmt = fmt or formats.detect_format(text)
         if self.shift_spec is not None or not getattr(self, "stream", True):
             records = list(formats.parse(text, fmt))

@@ -25,7 +25,6 @@ import os
 import re
 import secrets
 import signal
-from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
@@ -52,10 +51,50 @@ class WriteError(InputError, OSError):
         return str(self.strerror)
 
 
-@dataclass
+_BYTE_LINE_RE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
 class Decoded:
-    text: str
-    encoding: str   # codec used to write back; a BOM, if any, is U+FEFF at the start of text
+    """An input's text and the codec to write it back in (a BOM, if any, is U+FEFF at the
+    start of the text).
+
+    A UTF-8 input is kept as its bytes (``data``) and decoded when ``text`` is first read,
+    or line by line through :meth:`lines` (issue 6: a million-message export is ~100 MB
+    of UTF-8 but ~400 MB as a Python str once it holds one emoji)."""
+
+    def __init__(self, text: str | None, encoding: str, data: bytes | None = None):
+        self._text, self.encoding, self.data = text, encoding, data
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = self.data.decode("utf-8")
+        return self._text
+
+    @property
+    def lazy(self) -> bool:
+        """Still only bytes: :meth:`lines` will not build the whole str."""
+        return self._text is None
+
+    def head(self, n: int = 200_000) -> str:
+        """About the first ``n`` characters, cut at a line end (format detection)."""
+        if self._text is not None:
+            return self._text[:n]
+        piece = self.data[:n]
+        if len(piece) < len(self.data):
+            cut = max(piece.rfind(b"\n"), piece.rfind(b"\r"))
+            piece = piece[:cut + 1] if cut >= 0 else piece
+        return piece.decode("utf-8", "ignore")
+
+    def lines(self, start: int = 0, end: int | None = None):
+        """The lines (terminators kept: \\n, \\r\\n, lone \\r), as ``formats.base.split_lines``;
+        of the bytes [start, end) when the input is still bytes."""
+        if self._text is not None:
+            from .formats.base import split_lines
+            yield from split_lines(self._text)
+            return
+        for m in _BYTE_LINE_RE.finditer(self.data, start, len(self.data) if end is None else end):
+            yield m.group().decode("utf-8")
 
 
 _MAGIC = [
@@ -103,8 +142,10 @@ def _decode(data: bytes, codec: str, name: str, label: str) -> str:
         raise InputError(f"{name}: invalid {label} text (byte {exc.start})") from None
 
 
-def decode_bytes(data: bytes, name: str = "input") -> Decoded:
-    """Bytes of an export -> text + the encoding to write it back in (or InputError)."""
+def decode_bytes(data: bytes, name: str = "input", lazy: bool = False) -> Decoded:
+    """Bytes of an export -> text + the encoding to write it back in (or InputError).
+
+    ``lazy``: a UTF-8 input stays bytes until its text is asked for (see :class:`Decoded`)."""
     if not data:
         raise InputError(f"{name}: the file is empty")
     for magic, what in _MAGIC:
@@ -130,14 +171,31 @@ def decode_bytes(data: bytes, name: str = "input") -> Decoded:
             raise InputError(f"{name}: binary file (NUL bytes), not a text export")
         raise InputError(f"{name}: NUL byte at line {_line_of(data, nul)} (byte {nul}); "
                          f"a chat export is text, refusing to guess")
+    if lazy:
+        # validated in pieces, kept as bytes (Decoded.lines decodes line by line)
+        dec = codecs.getincrementaldecoder("utf-8")()
+        step = 1 << 20
+        pos = 0
+        try:
+            for pos in range(0, len(data), step):
+                first = dec.decode(data[pos:pos + step], pos + step >= len(data))
+                if pos == 0:
+                    _check_text(first, name)
+        except UnicodeDecodeError as exc:
+            _bad_utf8(data, pos + exc.start, ctrl > len(head) // 32, name)
+        return Decoded(None, "utf-8", data)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        if ctrl > len(head) // 32:
-            raise InputError(f"{name}: binary file, not a text export") from None
-        raise InputError(f"{name}: not valid UTF-8 at line {_line_of(data, exc.start)} "
-                         f"(byte {exc.start}); re-export the chat as UTF-8") from None
+        _bad_utf8(data, exc.start, ctrl > len(head) // 32, name)
     return Decoded(_check_text(text, name), "utf-8")
+
+
+def _bad_utf8(data: bytes, at: int, binary: bool, name: str):
+    if binary:
+        raise InputError(f"{name}: binary file, not a text export") from None
+    raise InputError(f"{name}: not valid UTF-8 at line {_line_of(data, at)} "
+                     f"(byte {at}); re-export the chat as UTF-8") from None
 
 
 _CTRL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
@@ -178,7 +236,7 @@ def check_size(size: int, name: str) -> None:
                          f"ANONYMIZER_MAX_INPUT_MB")
 
 
-def read_input(path: str | Path) -> Decoded:
+def read_input(path: str | Path, lazy: bool = False) -> Decoded:
     p = Path(path)
     try:
         st = p.stat()
@@ -198,17 +256,17 @@ def read_input(path: str | Path) -> Decoded:
         raise InputError(f"{path}: too large to hold in memory") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    return decode_bytes(data, str(path))
+    return decode_bytes(data, str(path), lazy)
 
 
-def read_stream(fh, name: str = "stdin") -> Decoded:
+def read_stream(fh, name: str = "stdin", lazy: bool = False) -> Decoded:
     """Read a binary stream (stdin) with the same size limit as files."""
     limit = max_input_bytes()
     data = fh.read(limit + 1)
     if len(data) > limit:
         raise InputError(f"{name}: more than the {_size_text(limit)} one run holds in memory; "
                          f"split the export or raise ANONYMIZER_MAX_INPUT_MB")
-    return decode_bytes(data, name)
+    return decode_bytes(data, name, lazy)
 
 
 _JSON_START = re.compile(r"\A\ufeff?\s*(?:\{|\[\s*[\[{\"\]])")

@@ -69,11 +69,45 @@ def _result_class():
     return _StreamResult
 
 
-def _factory(text: str, fmt: str):
+class Source:
+    """The input of a streaming run: a str, or a lazy :class:`io.Decoded` (UTF-8 bytes,
+    decoded line by line at each pass: never the whole file as a str).  Positions are
+    characters of the str, or bytes of the bytes."""
+
+    def __init__(self, text):
+        if isinstance(text, str):
+            self.text, self.dec = text, None
+        else:
+            self.text, self.dec = (None if text.lazy else text.text), text
+
+    def str(self) -> str:
+        return self.text if self.text is not None else self.dec.text
+
+    def lines(self, a: int = 0, b: int | None = None):
+        if self.text is not None:
+            return split_lines(self.text if (a, b) == (0, None) else self.text[a:b])
+        return self.dec.lines(a, b)
+
+    def size(self) -> int:
+        return len(self.text) if self.text is not None else len(self.dec.data)
+
+    def measure(self, raws) -> int:
+        if self.text is not None:
+            return sum(len(r) for r in raws)
+        return len("".join(raws).encode("utf-8"))
+
+    def count(self, ch: str, a: int = 0, b: int | None = None) -> int:
+        if self.text is not None:
+            return self.text.count(ch, a, len(self.text) if b is None else b)
+        return self.dec.data.count(ch.encode(), a, len(self.dec.data) if b is None else b)
+
+
+def _factory(src: Source, fmt: str):
     if fmt in ("whatsapp", "chunk"):  # the senders pass once, not once per parse
         from .formats.whatsapp import WhatsAppParser, collect_senders
-        senders = collect_senders(split_lines(text))
-        return lambda: WhatsAppParser(senders).parse_text(text)
+        senders = collect_senders(src.lines())
+        return lambda: WhatsAppParser(senders).parse_lines(src.lines())
+    text = src.str()
     return lambda: formats.parse(text, fmt)
 
 
@@ -103,10 +137,12 @@ def _batches(it, size):
         yield batch
 
 
-def process_stream(engine, text: str, fmt: str, name: str, progress=None):
+def process_stream(engine, text, fmt: str, name: str, progress=None):
+    """``text``: a str, or a lazy :class:`io.Decoded` (see :class:`Source`)."""
     collect = getattr(engine, "collect", True)
     jobs = getattr(engine, "jobs", 1)
-    records = _factory(text, fmt)
+    src = Source(text)
+    records = _factory(src, fmt)
     lang = engine._setup(records, None)
     n = engine._n_records
     if progress is not None:
@@ -124,10 +160,10 @@ def process_stream(engine, text: str, fmt: str, name: str, progress=None):
     pos, line, meta = 0, 1, False
     bounds = []  # per batch: input characters [a, b), first record, first line
     for batch in _batches(records(), size):
-        blen = sum(len(r.raw) for r in batch)
+        blen = src.measure([r.raw for r in batch])
         meta = meta or any(r.kind == formats.base.META for r in batch)
         bounds.append((pos, pos + blen, ri, line))
-        line += text.count("\n", pos, pos + blen)
+        line += src.count("\n", pos, pos + blen)
         pos += blen
         texts, ner = [], []
         for r in batch:
@@ -173,8 +209,8 @@ def process_stream(engine, text: str, fmt: str, name: str, progress=None):
     if progress is not None:
         progress(n, n)
     if engine.verify:
-        ok = fmt == "whatsapp" and not meta and pos == len(text)
-        _verify(engine, text, records, chunks, inserted, fmt, name, size, bounds if ok else None)
+        ok = fmt == "whatsapp" and not meta and pos == src.size()
+        _verify(engine, src, records, chunks, inserted, fmt, name, size, bounds if ok else None)
     result._chunks = chunks
     return result
 
@@ -299,20 +335,20 @@ def _check_batch(engine, ctx, batch, obatch, ins, line):
     return first_bad, leaks, new_ids, line
 
 
-_VERIFY = None  # (engine, ctx, text, chunks, inserted, bounds, senders in, senders out): forked workers
+_VERIFY = None  # (engine, ctx, source, chunks, inserted, bounds, senders in, senders out): forked workers
 
 
 def _verify_part(bno):
     from .formats.whatsapp import WhatsAppParser
-    engine, ctx, text, chunks, inserted, bounds, s_in, s_out = _VERIFY
+    engine, ctx, src, chunks, inserted, bounds, s_in, s_out = _VERIFY
     a, b, first, line = bounds[bno]
-    batch = list(WhatsAppParser(s_in).parse_text(text[a:b]))
+    batch = list(WhatsAppParser(s_in).parse_lines(src.lines(a, b)))
     obatch = list(WhatsAppParser(s_out).parse_text(chunks[bno].decode(*_ENC)))
     res = _check_batch(engine, ctx, batch, obatch, _unpack(inserted[bno], first), line)
     return len(batch), len(obatch), res[0], res[1], res[2]
 
 
-def _verify(engine, text, records, chunks, inserted, fmt, name, size, bounds=None):
+def _verify(engine, src, records, chunks, inserted, fmt, name, size, bounds=None):
     """:meth:`Engine.verify_output`, streaming, with the same checks in the same order of
     precedence (record count, line structure, per-record structure, leaks, new ids).
 
@@ -331,17 +367,17 @@ def _verify(engine, text, records, chunks, inserted, fmt, name, size, bounds=Non
     leaks, new_ids = [], []
     nl_out = sum(c.count(b"\n") for c in chunks)
     cr_out = sum(c.count(b"\r") for c in chunks)
-    nl_in, cr_in = text.count("\n"), text.count("\r")
+    nl_in, cr_in = src.count("\n"), src.count("\r")
     jobs = getattr(engine, "jobs", 1)
     if bounds is not None and isinstance(jobs, int) and jobs > 1 and len(chunks) > 1:
         global _VERIFY
         from .formats.whatsapp import collect_senders
         from .parallel import _pool_map
-        s_in = collect_senders(split_lines(text))
+        s_in = collect_senders(src.lines())
         s_out = set()
         for c in chunks:
             s_out |= collect_senders(split_lines(c.decode(*_ENC)))
-        _VERIFY = (engine, ctx, text, chunks, inserted, bounds, s_in, s_out)
+        _VERIFY = (engine, ctx, src, chunks, inserted, bounds, s_in, s_out)
         try:
             parts = _pool_map(_verify_part, range(len(chunks)), jobs)
         finally:

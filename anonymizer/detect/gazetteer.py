@@ -205,11 +205,6 @@ class GazetteerDetector:
 
     def __init__(self):
         self.d = data()
-        # per cue list, one regex: does a text end with one of the cues, as a whole word?
-        self._cue_rx = {
-            k: regex.compile(r"(?<![\p{L}\p{N}])(?:" + "|".join(regex.escape(c) for c in self.d[k])
-                             + r")\Z") if self.d[k] else None
-            for k in ("naming", "strong", "before")}
 
     # -- token classes
     def _known(self, f: str) -> tuple[bool, bool]:
@@ -257,8 +252,15 @@ class GazetteerDetector:
         head = folded[max(0, s - 24):s].rstrip(" \t,:\u00a0")
         if not head:
             return False
-        rx = self._cue_rx["naming" if naming else "strong" if strong else "before"]
-        return rx is not None and rx.search(head) is not None
+        cues = self.d["naming"] if naming else self.d["strong"] if strong else self.d["before"]
+        if not head.endswith(cues):  # one C call for the usual "no cue" answer
+            return False
+        for cue in cues:
+            if head.endswith(cue):
+                k = len(head) - len(cue)
+                if k == 0 or not head[k - 1].isalnum():
+                    return True
+        return False
 
     def _seed(self, text, folded, toks, i, lang=None) -> bool:
         t = toks[i]

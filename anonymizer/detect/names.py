@@ -93,17 +93,21 @@ def may_hold_name(text: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _settled_words() -> tuple[frozenset, frozenset]:
+def _settled_words() -> tuple[frozenset, object]:
     """(words a capitalised token may be anywhere without needing NER: allow-list, stop
-    words; words that need no NER at the start of a sentence — dictionary words that are
-    no first name or surname ("Bonjour", "Trop"), and the frequent dictionary forms of
-    ``initial_words`` ("Appelle", "Forwarding", "Got"), see tools/build_gazetteer.py)."""
+    words; a test for words that need no NER at the start of a sentence — dictionary words
+    that are no first name or surname ("Bonjour", "Trop"), and the frequent dictionary forms
+    of ``initial_words`` ("Appelle", "Forwarding", "Got"), see tools/build_gazetteer.py).
+    The lists are tested in place: no second copy of the 450,000 dictionary words."""
     from .gazetteer import _load_list, data
     d = data()
     known = frozenset(allow_words() | d["stop"] | d["allow"])
-    initial = frozenset(w for w in d["common"] if w not in d["first"] and w not in d["last"]
-                        and w not in d["top"]) | _load_list("initial_words.txt.gz")
-    return known, initial
+    common, first, last, top = d["common"], d["first"], d["last"], d["top"]
+    frequent = _load_list("initial_words.txt.gz")
+
+    def opener(f: str) -> bool:
+        return f in frequent or (f in common and f not in first and f not in last and f not in top)
+    return known, opener
 
 
 _POSSESSIVE = ("'s", "’s")
@@ -119,7 +123,7 @@ def needs_ner(text: str, found: list[Finding], known=frozenset(), veto=False) ->
     veto weak gazetteer guesses), a guess counts only with a strong cue or a known first
     name (the place veto spares those).  A possessive ("Oliver's") is its name; a hyphenated
     or elided word ("Envoie-moi", "Who's") is accounted for when each part is."""
-    words, initial = _settled_words()
+    words, opener = _settled_words()
     gaz = None
     for m in _CAP_RE.finditer(text):
         s = m.start()
@@ -133,7 +137,7 @@ def needs_ner(text: str, found: list[Finding], known=frozenset(), veto=False) ->
             continue
         before = text[:s].rstrip()
         opening = not before or before[-1] in ".!?<…:"
-        if opening and f in initial:
+        if opening and opener(f):
             continue
         covered = False
         for g in found:
@@ -147,7 +151,7 @@ def needs_ner(text: str, found: list[Finding], known=frozenset(), veto=False) ->
         if covered:
             continue
         parts = regex.split(r"[-'’]", f)
-        if len(parts) > 1 and all(p in words or p in known or (k == 0 and opening and p in initial)
+        if len(parts) > 1 and all(p in words or p in known or (k == 0 and opening and opener(p))
                                   or len(p) <= 1 for k, p in enumerate(parts)):
             continue
         return True

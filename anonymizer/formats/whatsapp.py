@@ -136,6 +136,8 @@ def _name_span(text: str, s: int, e: int, offset: int, pronouns: set) -> list[Sp
 
 
 def _vcf_names(raw: str, start: int, end: int) -> list[Span]:
+    if raw.find(".vcf", start, end) < 0:  # the regex tries every position: gate it
+        return []
     return [Span(m.start("name"), m.end("name"), "name")
             for m in _VCF_RE.finditer(raw, start, end)]
 
