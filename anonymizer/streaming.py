@@ -159,53 +159,56 @@ def process_stream(engine, text, fmt: str, name: str, progress=None):
     ri = bi = 0
     pos, line, meta = 0, 1, False
     bounds = []  # per batch: input characters [a, b), first record, first line
-    for batch in _batches(records(), size):
-        blen = src.measure([r.raw for r in batch])
-        meta = meta or any(r.kind == formats.base.META for r in batch)
-        bounds.append((pos, pos + blen, ri, line))
-        line += src.count("\n", pos, pos + blen)
-        pos += blen
-        texts, ner = [], []
-        for r in batch:
-            for sp in r.bodies:
-                texts.append(sp.text(r.raw))
-                ner.append(_findings(store.pop(bi, None)))
-                bi += 1
-        found = detect_all(engine, texts, ner, jobs)
-        del texts, ner
-        pieces, ins = [], array("q")
-        span_i = 0
-        for r in batch:
-            if progress is not None and ri % 500 == 0 and ri:
-                progress(ri, n)
-            reps = engine.record_replacements(r, found, span_i)
-            span_i += len(r.bodies)
-            for rep in reps:
-                result.counts[rep.kind] += 1
-                if rep.score < LOW_SCORE:
-                    result.low_counts[rep.kind] += 1
+    try:
+        for batch in _batches(records(), size):
+            blen = src.measure([r.raw for r in batch])
+            meta = meta or any(r.kind == formats.base.META for r in batch)
+            bounds.append((pos, pos + blen, ri, line))
+            line += src.count("\n", pos, pos + blen)
+            pos += blen
+            texts, ner = [], []
+            for r in batch:
+                for sp in r.bodies:
+                    texts.append(sp.text(r.raw))
+                    ner.append(store.pop(bi))
+                    bi += 1
+            found = detect_all(engine, texts, ner, jobs)
+            del texts, ner
+            pieces, ins = [], array("q")
+            span_i = 0
+            for r in batch:
+                if progress is not None and ri % 500 == 0 and ri:
+                    progress(ri, n)
+                reps = engine.record_replacements(r, found, span_i)
+                span_i += len(r.bodies)
+                for rep in reps:
+                    result.counts[rep.kind] += 1
+                    if rep.score < LOW_SCORE:
+                        result.low_counts[rep.kind] += 1
+                    if collect:
+                        result.replacements.append((ri, rep))
+                new = apply_replacements(r.raw, reps) if reps else r.raw
                 if collect:
-                    result.replacements.append((ri, rep))
-            new = apply_replacements(r.raw, reps) if reps else r.raw
-            if collect:
-                result.texts.append(new)
-            pieces.append(new)
-            if reps:
-                spans = _inserted(reps)
-                ins.extend((ri, len(spans)))
-                for a, b in spans:
-                    ins.extend((a, b))
-            if r.kind in (formats.base.MESSAGE, formats.base.SYSTEM):
-                result.messages += 1
-            ri += 1
-        piece = "".join(pieces)
-        try:
-            chunks.append(piece.encode("utf-8"))
-        except UnicodeEncodeError:  # lone surrogates: keep them; the caller encodes the str
-            chunks.append(piece.encode(*_ENC))
-            result._utf8 = False
-        inserted.append(ins)
-        del found, pieces, batch
+                    result.texts.append(new)
+                pieces.append(new)
+                if reps:
+                    spans = _inserted(reps)
+                    ins.extend((ri, len(spans)))
+                    for a, b in spans:
+                        ins.extend((a, b))
+                if r.kind in (formats.base.MESSAGE, formats.base.SYSTEM):
+                    result.messages += 1
+                ri += 1
+            piece = "".join(pieces)
+            try:
+                chunks.append(piece.encode("utf-8"))
+            except UnicodeEncodeError:  # lone surrogates: keep them; the caller encodes the str
+                chunks.append(piece.encode(*_ENC))
+                result._utf8 = False
+            inserted.append(ins)
+            del found, pieces, batch
+    finally:
+        store.close()  # the spilled names: gone with the file
     if progress is not None:
         progress(n, n)
     if engine.verify:
@@ -215,9 +218,76 @@ def process_stream(engine, text, fmt: str, name: str, progress=None):
     return result
 
 
-def _names_pass(engine, records, lang, jobs) -> dict[int, list]:
-    """Body number -> NER findings (non-empty only); registers the people, in order."""
-    store: dict[int, list] = {}
+class _Spill:
+    """The names pass's findings, kept on disk until the detect pass reads them back, in
+    the same order (issue 6: at a million messages they were the largest thing in memory).
+
+    An anonymous temporary file (unlinked from the start, gone when closed), each batch
+    encrypted with AES-GCM under a key that lives only in this process's memory: real
+    names never sit readable on disk.  People are written as their keys and read back as
+    the engine's own :class:`Person` objects."""
+
+    def __init__(self, engine):
+        import tempfile
+
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+        self.engine = engine
+        self.fh = tempfile.TemporaryFile()
+        self.aead = AESGCM(AESGCM.generate_key(bit_length=256))
+        self.n = 0
+        self.cur: dict = {}
+        self.reading = None
+
+    def write(self, entries: dict) -> None:
+        import pickle
+        if not entries:
+            return
+        nonce = self.n.to_bytes(12, "big")
+        self.n += 1
+        blob = self.aead.encrypt(nonce, pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL), None)
+        self.fh.write(len(blob).to_bytes(8, "big") + blob)
+
+    def _batches(self):
+        import pickle
+        self.fh.seek(0)
+        for k in range(self.n):
+            size = int.from_bytes(self.fh.read(8), "big")
+            yield pickle.loads(self.aead.decrypt(k.to_bytes(12, "big"), self.fh.read(size), None))
+
+    def _next(self):
+        nxt = next(self.reading, None)
+        self.done = nxt is None
+        self.cur = nxt or {}
+        self.last = max(self.cur) if self.cur else -1
+
+    def pop(self, bi: int):
+        """The findings of body ``bi`` (bodies are asked for in increasing order)."""
+        if self.reading is None:
+            self.reading = self._batches()
+            self._next()
+        while bi > self.last and not self.done:  # this batch is behind: the next one
+            self._next()
+        packed = self.cur.pop(bi, None)
+        if packed is None:
+            return []
+        from .detect.base import Finding
+        persons = self.engine.identities.persons
+        out = []
+        for st, en, kind, text, score, det, data, pkey in packed:
+            data = dict(data) if data else {}
+            if pkey is not None:
+                data["person"] = persons[pkey]
+            out.append(Finding(st, en, kind, text, score, det, data))
+        return out
+
+    def close(self):
+        self.fh.close()
+
+
+def _names_pass(engine, records, lang, jobs) -> _Spill:
+    """Body number -> NER findings (non-empty only, spilled to disk); registers the people,
+    in order."""
+    store = _Spill(engine)
     if not engine.ner:
         return store
     from .parallel import NameRunner
@@ -231,6 +301,7 @@ def _names_pass(engine, records, lang, jobs) -> dict[int, list]:
         def flush():
             # the structure pass is over, so registering here, batch after batch, is the
             # same sequence as Engine.run_ner's after all the names
+            entries = {}
             for i, lst in enumerate(runner.find(texts)):
                 if lst:
                     for f in lst:
@@ -238,9 +309,14 @@ def _names_pass(engine, records, lang, jobs) -> dict[int, list]:
                             p = engine.identities.add_name(f.text, dynamic=True)
                             if p is not None:
                                 f.data["person"] = p
-                    # compact: a tuple per finding, not a dataclass + dict
-                    store[base + i] = tuple((f.start, f.end, f.kind, f.text, f.score, f.detector,
-                                             f.data or None) for f in lst)
+                    packed = []
+                    for f in lst:
+                        data = {k: v for k, v in f.data.items() if k != "person"} or None
+                        p = f.data.get("person")
+                        packed.append((f.start, f.end, f.kind, f.text, f.score, f.detector, data,
+                                       p.key if p is not None else None))
+                    entries[base + i] = tuple(packed)
+            store.write(entries)
         for r in records():
             for sp in r.bodies:
                 texts.append(sp.text(r.raw))
@@ -251,6 +327,9 @@ def _names_pass(engine, records, lang, jobs) -> dict[int, list]:
                 _trim()
         if texts:
             flush()
+    except BaseException:
+        store.close()
+        raise
     finally:
         runner.close()
     return store
@@ -272,14 +351,6 @@ def _trim():
 
 
 _LIBC = None
-
-
-def _findings(packed) -> list:
-    from .detect.base import Finding
-    return [Finding(s, e, k, t, sc, d, dict(data) if data else {})
-            for s, e, k, t, sc, d, data in packed] if packed else []
-
-
 
 
 def _inserted(reps) -> list[tuple[int, int]]:

@@ -131,3 +131,89 @@ def test_dask_unreachable_scheduler_is_a_one_line_error(tmp_path):
     r = _cli(src, tmp_path / "o", "--dask", "tcp://127.0.0.1:9", cwd=tmp_path)
     assert r.returncode == 2, r.stderr
     assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+# ------------------------------------------------------------------ bounded memory (issue 6)
+TRICKY = ("\ufeff12/03/2024, 09:00 - Camille Martin: Salut 👋\r\n"
+          "12/03/2024, 09:01 - +33 6 12 34 56 78: appelle Jean au 06 12 34 56 78\r"
+          "suite sur une ligne à fin CR\n"
+          "12/03/2024, 09:02 - Camille Martin: Voir https://example.org/x 🎉\n"
+          "\n"
+          "12/03/2024, 09:03 - Jean Dupont: dernière ligne sans fin")
+
+
+def test_lazy_input_lines_are_split_lines():
+    from anonymizer.formats.base import split_lines
+    from anonymizer.io import decode_bytes
+    data = TRICKY.encode("utf-8")
+    dec = decode_bytes(data, "t", lazy=True)
+    assert dec.lazy
+    assert list(dec.lines()) == list(split_lines(TRICKY))
+    assert dec.lazy  # lines() never built the whole str
+    assert dec.text == TRICKY and not dec.lazy
+
+
+def test_lazy_input_gives_the_same_output_as_the_str(tmp_path):
+    from anonymizer.engine import Engine
+    from anonymizer.io import decode_bytes
+    src = tmp_path / "chat.txt"
+    chatgen.write(src, "fr", 800, seed=11)
+    data = src.read_bytes() + TRICKY.encode("utf-8")[3:]  # CR-only and unterminated lines too
+    one = Engine(KEY.encode()).process_text(data.decode("utf-8"), "whatsapp", "c").text
+    dec = decode_bytes(data, "c", lazy=True)
+    two = Engine(KEY.encode()).process_text(dec, "whatsapp", "c").text
+    assert dec.lazy and one == two and one != data.decode("utf-8")
+
+
+def test_bad_utf8_after_the_first_megabyte_is_a_one_line_error(tmp_path):
+    src = tmp_path / "chat.txt"
+    line = "12/03/2024, 09:00 - Camille Martin: un message assez long pour remplir 🙂\n".encode()
+    data = line * (2_500_000 // len(line)) + b"12/03/2024, 09:01 - Camille Martin: \xff\n"
+    src.write_bytes(data)
+    r = _cli(src, tmp_path / "o.txt", "-q", cwd=tmp_path)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "not valid UTF-8" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "o.txt").exists()
+
+
+def test_spilled_names_come_back_as_the_engines_people():
+    from anonymizer.detect.base import PERSON, Finding
+    from anonymizer.engine import Engine
+    from anonymizer.streaming import _Spill
+    eng = Engine(KEY.encode())
+    p = eng.identities.add_name("Bérénice Castafiore", dynamic=True)
+    spill = _Spill(eng)
+    spill.write({3: ((0, 8, PERSON, "Bérénice", 0.8, "gazetteer", None, p.key),)})
+    spill.write({9: ((4, 9, PERSON, "Tintin", 0.85, "ner", {"x": 1}, None),)})
+    raw = spill.fh
+    raw.seek(0)
+    assert b"Castafiore" not in raw.read() and b"Tintin" not in (raw.seek(0) or raw.read())
+    assert spill.pop(0) == [] and spill.pop(3)[0].data["person"] is p
+    got = spill.pop(9)
+    assert got == [Finding(4, 9, PERSON, "Tintin", 0.85, "ner", {"x": 1})]
+    assert spill.pop(10) == []
+    spill.close()
+
+
+# ------------------------------------------------------------------ NER only where needed
+def test_ner_runs_only_on_bodies_with_an_unaccounted_capital():
+    from anonymizer.detect.names import NameDetector
+    det = NameDetector("fr")
+    seen = []
+    real = det.engine.process_batch
+
+    def spy(texts, **kw):
+        texts = list(texts)
+        seen.extend(texts)
+        return real(texts, **kw)
+    det.engine.process_batch = spy
+    det.known = frozenset({"camille"})
+    texts = ["ok ça marche", "Merci Camille pour l'orga", "Appelle-moi demain",
+             "Bonne nuit", "Thaddeus est arrivé hier soir", "on voit ça avec Zéphyrin Brunelleschi"]
+    out = det.find_batch(texts)
+    # "Thaddeus" is in no list: only the model can tell; the cue "avec" let the gazetteer
+    # take the whole name, so NER has nothing left to add there
+    assert seen == ["Thaddeus est arrivé hier soir"]
+    assert [f.text for f in out[4]] == ["Thaddeus"]
+    assert [f.text for f in out[5]] == ["Zéphyrin Brunelleschi"]
+    assert out[0] == [] and out[3] == []
