@@ -249,7 +249,9 @@ def _run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_ve
             res = eng.process_text(dec, fmt, name, progress=prog.update)
     else:
         res = formats.anonymize_document(eng, dec.text, fmt, name, fields)[1]
-    review = _report.prepare(ui, res, None if collection else dec.text, name, collection, quiet)
+    # the whole input as a str only for --report / --dry-run (a lazy input stays bytes)
+    wants_text = not collection and (ui.get("report") or ui.get("dry_run"))
+    review = _report.prepare(ui, res, dec.text if wants_text else None, name, collection, quiet)
     if ui.get("dry_run"):
         return
     data = None if collection else (getattr(res, "encoded", lambda e: None)(dec.encoding)
@@ -259,7 +261,8 @@ def _run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_ve
             write_collection(dst, out, dst.lower().endswith(".zip"))
         elif dst == "-":
             try:
-                sys.stdout.buffer.write(data)
+                for part in (data if isinstance(data, list) else (data,)):
+                    sys.stdout.buffer.write(part)
                 sys.stdout.buffer.flush()
             except BrokenPipeError:
                 raise

@@ -411,8 +411,9 @@ def _default_mode(path: Path) -> int:
     return 0o666 & ~um
 
 
-def atomic_write_bytes(path: Path, data: bytes, mode: int | None = None) -> None:
+def atomic_write_bytes(path: Path, data: bytes | list[bytes], mode: int | None = None) -> None:
     """Temp file in the same folder + fsync + rename: never a half-written output.
+    ``data``: bytes, or a list of pieces written one after the other.
 
     Raises :class:`WriteError` (an :class:`InputError` and an :class:`OSError`) when the
     write fails (disk full…); the temp file is removed and ``path`` is left untouched.
@@ -429,10 +430,11 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int | None = None) -> None
             _LIVE_TEMPS.add(tmp)
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             os.fchmod(fd, mode)
-            view = memoryview(data)
-            while view:
-                n = os.write(fd, view)
-                view = view[n:]
+            for part in (data if isinstance(data, list) else (data,)):
+                view = memoryview(part)
+                while view:
+                    n = os.write(fd, view)
+                    view = view[n:]
             os.fsync(fd)
             os.close(fd)
             fd = -1

@@ -133,13 +133,14 @@ def group_by_language(texts: list[str], lang: str) -> dict[str, list[int]] | Non
     return groups
 
 
-def find_names_by_language(engine, texts: list[str], lang: str, find) -> list[list] | None:
+def find_names_by_language(engine, texts: list[str], lang: str, find, groups=None) -> list[list] | None:
     """Name findings of a mixed chat's ``texts``, each found by its own language's
     detector: ``find(lang, texts) -> [[Finding]]`` runs one group.  None when the chat is
-    not mixed (or the language was given: ``engine.language``) — the caller runs ``lang``."""
+    not mixed (or the language was given: ``engine.language``) — the caller runs ``lang``.
+    ``groups``: :func:`group_by_language`'s answer, when already known."""
     if getattr(engine, "language", None):
         return None
-    groups = group_by_language(texts, lang)
+    groups = groups or group_by_language(texts, lang)
     if groups is None:
         return None
     out: list = [None] * len(texts)
@@ -169,8 +170,16 @@ class MixedNameRunner:
         return self.others[code].find(texts)
 
     def find(self, texts: list[str]) -> list[list]:
-        out = find_names_by_language(self.engine, texts, self.lang, self._find)
-        return self.runner.find(texts) if out is None else out
+        return self.submit(texts)()
+
+    def submit(self, texts: list[str]):
+        """As ``NameRunner.submit``: a monolingual batch goes to the workers at once; a
+        mixed one is run here, language by language."""
+        groups = None if getattr(self.engine, "language", None) else group_by_language(texts, self.lang)
+        if groups is None:
+            return self.runner.submit(texts)
+        out = find_names_by_language(self.engine, texts, self.lang, self._find, groups)
+        return lambda: out
 
     def close(self):
         for r in self.others.values():

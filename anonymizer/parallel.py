@@ -171,25 +171,38 @@ class NameRunner:
         _WORKER_DET = None
 
     def find(self, texts: list[str]) -> list[list]:
+        return self.submit(texts)()
+
+    def submit(self, texts: list[str]):
+        """Start on ``texts``; returns a callable giving their findings (``find``'s answer).
+        With a pool the workers start at once, so the caller can parse the next batch
+        meanwhile (issue 6: the parent's share of the work overlaps the workers')."""
         index: dict[str, int] = {}
         for t in texts:
             if t not in self.cache:
                 index.setdefault(t, len(index))
         uniq = list(index)
-        if not uniq:
-            res = []
-        elif not isinstance(self.jobs, int):  # an executor (anonymizer.distributed.DaskNames)
-            res = self.jobs.find_batch(self.det.lang, uniq, self.det.known)
-        elif self.pool is not None and len(uniq) >= 2 * CHUNK:
+        if self.pool is not None and isinstance(self.jobs, int) and len(uniq) >= 2 * CHUNK:
             chunks = [uniq[i:i + CHUNK] for i in range(0, len(uniq), CHUNK)]
-            res = [f for part in self.pool.map(_work, chunks, chunksize=1) for f in part]
-        else:
-            res = self.det.find_batch(uniq)
+            pending = self.pool.map_async(_work, chunks, chunksize=1)
+            return lambda: self._assemble(texts, index, uniq,
+                                          [f for part in pending.get() for f in part])
+        return lambda: self._assemble(texts, index, uniq, self._run(uniq))
+
+    def _run(self, uniq: list[str]) -> list[list]:
+        if not uniq:
+            return []
+        if not isinstance(self.jobs, int):  # an executor (anonymizer.distributed.DaskNames)
+            return self.jobs.find_batch(self.det.lang, uniq, self.det.known)
+        return self.det.find_batch(uniq)
+
+    def _assemble(self, texts, index, uniq, res) -> list[list]:
         out, seen = [], set()
         for t in texts:
             i = index.get(t)
             if i is None:
-                out.append(_copy(self.cache[t]))
+                hit = self.cache.get(t)
+                out.append(_copy(hit) if hit is not None else self.det.find_batch([t])[0])
             elif i in seen:
                 out.append(_copy(res[i]))
             else:

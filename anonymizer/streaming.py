@@ -59,11 +59,12 @@ def _result_class():
             self._chunks = None
             self._text = value
 
-        def encoded(self, encoding: str) -> bytes | None:
-            """The output encoded, without building the str (UTF-8 only), else None."""
+        def encoded(self, encoding: str) -> list[bytes] | None:
+            """The output encoded, in pieces, without building the str (UTF-8 only), else
+            None.  ``io.atomic_write_bytes`` writes the pieces as they are (no second copy)."""
             if self._chunks is not None and getattr(self, "_utf8", True) \
                     and encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
-                return b"".join(self._chunks)
+                return self._chunks
             return None
 
     return _StreamResult
@@ -174,7 +175,7 @@ def process_stream(engine, text, fmt: str, name: str, progress=None):
                     bi += 1
             found = detect_all(engine, texts, ner, jobs)
             del texts, ner
-            pieces, ins = [], array("q")
+            pieces, ins = [], array("i")
             span_i = 0
             for r in batch:
                 if progress is not None and ri % 500 == 0 and ri:
@@ -207,6 +208,7 @@ def process_stream(engine, text, fmt: str, name: str, progress=None):
                 result._utf8 = False
             inserted.append(ins)
             del found, pieces, batch
+            _trim()
     finally:
         store.close()  # the spilled names: gone with the file
     if progress is not None:
@@ -297,12 +299,14 @@ def _names_pass(engine, records, lang, jobs) -> _Spill:
     try:
         texts: list[str] = []
         base = 0
+        pending = None
 
-        def flush():
+        def flush(job):
             # the structure pass is over, so registering here, batch after batch, is the
             # same sequence as Engine.run_ner's after all the names
+            base, results = job[0], job[1]()
             entries = {}
-            for i, lst in enumerate(runner.find(texts)):
+            for i, lst in enumerate(results):
                 if lst:
                     for f in lst:
                         if not engine.matcher.find(f.text) or len(f.text.split()) > 1:
@@ -317,16 +321,26 @@ def _names_pass(engine, records, lang, jobs) -> _Spill:
                                        p.key if p is not None else None))
                     entries[base + i] = tuple(packed)
             store.write(entries)
+        # batch k is with the workers (jobs > 1) while this process parses batch k + 1;
+        # results are registered in batch order
         for r in records():
             for sp in r.bodies:
                 texts.append(sp.text(r.raw))
             if len(texts) >= NER_BATCH:
-                flush()
+                job = (base, runner.submit(texts))
+                if pending is not None:
+                    flush(pending)
+                pending = job
                 base += len(texts)
                 texts = []
                 _trim()
         if texts:
-            flush()
+            job = (base, runner.submit(texts))
+            if pending is not None:
+                flush(pending)
+            pending = job
+        if pending is not None:
+            flush(pending)
     except BaseException:
         store.close()
         raise
