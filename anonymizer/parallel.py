@@ -146,6 +146,85 @@ def detect_all(engine, texts: list[str], ner: list[list], jobs=1) -> list[list]:
     return out
 
 
+def _detect_items(args):
+    texts, ner, version = args
+    part = [_WORKER_ENGINE.detect_text(t, f) for t, f in zip(texts, ner)]
+    return part, _WORKER_ENGINE.identities.version != version
+
+
+class DetectRunner:
+    """:func:`detect_all` over the successive batches of one streaming pass, on one pool
+    forked once: ``submit`` sends a batch to the workers and returns at once, so that this
+    process renders the previous batch meanwhile (issue 6); the callable it returns gives
+    the findings, linked to this process's own people.
+
+    The workers hold the engine as it was at the fork.  Detection only reads it, except
+    when a detector registers someone new: a worker that did (its answer says so), or this
+    process having registered someone since the fork (rendering may), makes the batch be
+    detected again here, in order — and the pool is forked anew for the next batches.  So
+    the findings are those of ``jobs=1`` by construction."""
+
+    def __init__(self, engine, jobs=1):
+        self.engine, self.jobs, self.pool = engine, jobs, None
+        self.parallel = isinstance(jobs, int) and jobs > 1 and "fork" in mp.get_all_start_methods()
+
+    def _fork(self):
+        global _WORKER_ENGINE
+        self.close()
+        self.engine.matcher.find("")  # build the participant regex once, before forking
+        _WORKER_ENGINE = self.engine
+        self.version = self.engine.identities.version
+        self.pool = mp.get_context("fork").Pool(self.jobs, initializer=_init_worker)
+
+    def close(self):
+        global _WORKER_ENGINE
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+        _WORKER_ENGINE = None
+
+    def _here(self, texts, ner):
+        return [self.engine.detect_text(t, f) for t, f in zip(texts, ner)]
+
+    def submit(self, texts: list[str], ner: list[list]):
+        n = len(texts)
+        if not self.parallel or n < 4 * CHUNK:
+            return lambda: self._here(texts, ner)
+        if self.pool is None or self.engine.identities.version != self.version:
+            self._fork()
+        version = self.version
+        step = max(CHUNK, -(-n // (self.jobs * 4)))
+        bounds = [(a, min(a + step, n)) for a in range(0, n, step)]
+        pending = self.pool.map_async(_detect_items, [(texts[a:b], ner[a:b], version) for a, b in bounds],
+                                      chunksize=1)
+
+        def collect():
+            parts = pending.get()
+            if self.engine.identities.version != version:
+                return self._here(texts, ner)  # this process registered someone since the fork
+            persons = self.engine.identities.persons
+            out = []
+            ok = True
+            for (a, b), (part, changed) in zip(bounds, parts):
+                ok = ok and not changed
+                for lst in (part if ok else ()):
+                    for f in lst:
+                        p = f.data.get("person")
+                        if p is not None:
+                            mine = persons.get(p.key)
+                            if mine is None:
+                                ok = False
+                            else:
+                                f.data["person"] = mine
+                if not ok:  # a worker registered someone: from this chunk on, here, in order
+                    self.version = -1  # and a fresh pool for the next batch
+                    part = self._here(texts[a:b], ner[a:b])
+                out.extend(part)
+            return out
+        return collect
+
+
 # ---------------------------------------------------------------- streaming (bounded memory)
 class NameRunner:
     """:func:`find_names` over successive batches of one run (``anonymizer.streaming``):

@@ -35,7 +35,7 @@ from .formats.base import Replacement, apply_replacements, split_lines
 from .textutil import fold
 
 BATCH = 20_000       # records per detect/render batch (one process)
-BATCH_JOBS = 60_000  # with worker processes: fewer pool start-ups
+BATCH_JOBS = 10_000  # with worker processes (one pool): small, so detection and rendering overlap
 NER_BATCH = 4_000    # bodies per NER batch (spaCy's docs of a batch are alive together)
 
 _ENC = ("utf-8", "surrogatepass")
@@ -156,60 +156,72 @@ def process_stream(engine, text, fmt: str, name: str, progress=None):
     chunks: list[bytes] = []
     inserted: list[array] = []  # per batch: [record, n spans, start, end, ...]
     size = BATCH if jobs == 1 else BATCH_JOBS
-    from .parallel import detect_all
-    ri = bi = 0
+    from .parallel import DetectRunner
+    runner = DetectRunner(engine, jobs)
+    ri = bi = rj = 0
     pos, line, meta = 0, 1, False
     bounds = []  # per batch: input characters [a, b), first record, first line
+
+    def render(batch, found):
+        nonlocal ri
+        pieces, ins = [], array("i")
+        span_i = 0
+        for r in batch:
+            if progress is not None and ri % 500 == 0 and ri:
+                progress(ri, n)
+            reps = engine.record_replacements(r, found, span_i)
+            span_i += len(r.bodies)
+            for rep in reps:
+                result.counts[rep.kind] += 1
+                if rep.score < LOW_SCORE:
+                    result.low_counts[rep.kind] += 1
+                if collect:
+                    result.replacements.append((ri, rep))
+            new = apply_replacements(r.raw, reps) if reps else r.raw
+            if collect:
+                result.texts.append(new)
+            pieces.append(new)
+            if reps:
+                spans = _inserted(reps)
+                ins.extend((ri, len(spans)))
+                for a, b in spans:
+                    ins.extend((a, b))
+            if r.kind in (formats.base.MESSAGE, formats.base.SYSTEM):
+                result.messages += 1
+            ri += 1
+        piece = "".join(pieces)
+        try:
+            chunks.append(piece.encode("utf-8"))
+        except UnicodeEncodeError:  # lone surrogates: keep them; the caller encodes the str
+            chunks.append(piece.encode(*_ENC))
+            result._utf8 = False
+        inserted.append(ins)
+
     try:
+        prev = None  # (batch, its findings to come): rendered while the next one is detected
         for batch in _batches(records(), size):
             blen = src.measure([r.raw for r in batch])
             meta = meta or any(r.kind == formats.base.META for r in batch)
-            bounds.append((pos, pos + blen, ri, line))
+            bounds.append((pos, pos + blen, rj, line))
             line += src.count("\n", pos, pos + blen)
             pos += blen
+            rj += len(batch)
             texts, ner = [], []
             for r in batch:
                 for sp in r.bodies:
                     texts.append(sp.text(r.raw))
                     ner.append(store.pop(bi))
                     bi += 1
-            found = detect_all(engine, texts, ner, jobs)
+            job = (batch, runner.submit(texts, ner))
             del texts, ner
-            pieces, ins = [], array("i")
-            span_i = 0
-            for r in batch:
-                if progress is not None and ri % 500 == 0 and ri:
-                    progress(ri, n)
-                reps = engine.record_replacements(r, found, span_i)
-                span_i += len(r.bodies)
-                for rep in reps:
-                    result.counts[rep.kind] += 1
-                    if rep.score < LOW_SCORE:
-                        result.low_counts[rep.kind] += 1
-                    if collect:
-                        result.replacements.append((ri, rep))
-                new = apply_replacements(r.raw, reps) if reps else r.raw
-                if collect:
-                    result.texts.append(new)
-                pieces.append(new)
-                if reps:
-                    spans = _inserted(reps)
-                    ins.extend((ri, len(spans)))
-                    for a, b in spans:
-                        ins.extend((a, b))
-                if r.kind in (formats.base.MESSAGE, formats.base.SYSTEM):
-                    result.messages += 1
-                ri += 1
-            piece = "".join(pieces)
-            try:
-                chunks.append(piece.encode("utf-8"))
-            except UnicodeEncodeError:  # lone surrogates: keep them; the caller encodes the str
-                chunks.append(piece.encode(*_ENC))
-                result._utf8 = False
-            inserted.append(ins)
-            del found, pieces, batch
-            _trim()
+            if prev is not None:
+                render(prev[0], prev[1]())
+            prev = job
+        if prev is not None:
+            render(prev[0], prev[1]())
+        del prev
     finally:
+        runner.close()
         store.close()  # the spilled names: gone with the file
     if progress is not None:
         progress(n, n)
