@@ -78,6 +78,7 @@ class Engine:
         self._detected: dict = {}  # detect_text's memo (issue 6)
         self._detected_state = None
         self._labels: dict = {}  # _label_replacements' memo (None -> the state it holds for)
+        self._rendered: dict = {}  # render_finding's memo
         # real values known before this run (a loaded --map): the post-scan looks for them
         self._preloaded = {k: set(v) for k, v in pmap.entries.items()} if pmap else {}
 
@@ -100,6 +101,7 @@ class Engine:
         regions.extend(r for r in REGIONS.get(lang, [DEFAULT_REGION.get(lang, "FR")]) if r not in regions)
         self.phones = PhoneDetector(regions)
         self._detected_state = None  # other regions, other people: detect_text's memo is stale
+        self._rendered.clear()  # phone numbers parse by the document's regions
         # participants by construction
         n_records = 0
         for r in fresh():
@@ -217,6 +219,25 @@ class Engine:
         if action != "replace":
             from .policy import redact_label
             return None if action == "keep" else redact_label(f.kind)
+        # memoised for people already known, phones, e-mails and URLs: a pseudonym, once
+        # given, never changes, and chats name the same people again and again
+        if f.kind == PERSON:
+            person = f.data.get("person")
+            key = (PERSON, f.text, person.key, f.data.get("role")) if person is not None else None
+        elif f.kind in (PHONE, EMAIL, URL):
+            key = (f.kind, f.text)
+        else:
+            key = None
+        if key is not None:
+            hit = self._rendered.get(key)
+            if hit is None:
+                hit = self._rendered[key] = self._render_finding(f, text)
+                if len(self._rendered) > 50_000:
+                    del self._rendered[next(iter(self._rendered))]
+            return hit
+        return self._render_finding(f, text)
+
+    def _render_finding(self, f: Finding, text: str) -> str | None:
         if f.kind == PERSON:
             return self._render_person(f)
         if f.kind == PHONE:
