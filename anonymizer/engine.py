@@ -83,8 +83,9 @@ class Engine:
         self._preloaded = {k: set(v) for k, v in pmap.entries.items()} if pmap else {}
 
     # ------------------------------------------------------------------ setup
-    def _setup(self, records: list[Record], lang_hint: str | None):
-        # ``records``: a list, or a callable returning a fresh iterator (streaming, issue 6)
+    def _setup(self, records: list[Record], lang_hint: str | None, on_language=None):
+        # ``records``: a list, or a callable returning a fresh iterator (streaming, issue 6);
+        # ``on_language(lang)``: called as soon as the language is known, before the people
         fresh = records if callable(records) else (lambda: records)
         bodies = []
         for r in fresh():
@@ -93,6 +94,8 @@ class Engine:
             if len(bodies) > 400:
                 break
         lang = self.language or lang_hint or detect_language(bodies)
+        if on_language is not None:
+            on_language(lang)
         if self.pmap is None:
             self.pmap = PseudonymMap(self.key, LOCALES.get(lang, "fr_FR"))
         else:

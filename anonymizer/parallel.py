@@ -51,6 +51,29 @@ def _work(chunk: list[str]):
     return _WORKER_DET.find_batch(chunk)
 
 
+def _work_known(args):
+    chunk, known = args
+    _WORKER_DET.known = known  # the people known to the main process (names.needs_ner)
+    return _WORKER_DET.find_batch(chunk)
+
+
+def _init_name_worker(lang: str):
+    """A worker forked before the main process loaded any model: it loads its own (so
+    loading overlaps the main process's structure pass), once, at start."""
+    global _WORKER_DET
+    _init_worker()
+    from .detect.names import NameDetector
+    _WORKER_DET = NameDetector(lang)
+    _WORKER_DET.engine  # noqa: B018  load now, not on the first task
+
+
+def start_name_pool(lang: str, jobs):
+    """A pool for :class:`NameRunner`, forked now (see :func:`_init_name_worker`), or None."""
+    if isinstance(jobs, int) and jobs > 1 and "fork" in mp.get_all_start_methods():
+        return mp.get_context("fork").Pool(jobs, initializer=_init_name_worker, initargs=(lang,))
+    return None
+
+
 def _copy(findings):
     return [replace(f, data=dict(f.data)) for f in findings]
 
@@ -126,6 +149,13 @@ def detect_all(engine, texts: list[str], ner: list[list], jobs=1) -> list[list]:
         parts = _pool_map(_detect_chunk, bounds, jobs)
     finally:
         _WORKER_ENGINE = _WORKER_ARGS = None
+    return _linked(engine, texts, ner, bounds, parts)
+
+
+def _linked(engine, texts, ner, bounds, parts, on_redo=None) -> list[list]:
+    """The workers' findings in order, their people replaced by this process's own (by
+    key).  From the first chunk whose worker registered someone new (or named a person
+    unknown here) on, detection is done again here, in order: the findings of ``jobs=1``."""
     persons = engine.identities.persons
     out = []
     ok = True
@@ -140,8 +170,10 @@ def detect_all(engine, texts: list[str], ner: list[list], jobs=1) -> list[list]:
                         ok = False
                     else:
                         f.data["person"] = mine
-        if not ok:  # a detector registered someone new: from this chunk on, here, in order
-            part = [engine.detect_text(texts[i], ner[i]) for i in range(a, b)]
+        if not ok:
+            if on_redo is not None:
+                on_redo()
+            part = [engine.detect_text(t, f) for t, f in zip(texts[a:b], ner[a:b])]
         out.extend(part)
     return out
 
@@ -203,25 +235,9 @@ class DetectRunner:
             parts = pending.get()
             if self.engine.identities.version != version:
                 return self._here(texts, ner)  # this process registered someone since the fork
-            persons = self.engine.identities.persons
-            out = []
-            ok = True
-            for (a, b), (part, changed) in zip(bounds, parts):
-                ok = ok and not changed
-                for lst in (part if ok else ()):
-                    for f in lst:
-                        p = f.data.get("person")
-                        if p is not None:
-                            mine = persons.get(p.key)
-                            if mine is None:
-                                ok = False
-                            else:
-                                f.data["person"] = mine
-                if not ok:  # a worker registered someone: from this chunk on, here, in order
-                    self.version = -1  # and a fresh pool for the next batch
-                    part = self._here(texts[a:b], ner[a:b])
-                out.extend(part)
-            return out
+            # a worker that registered someone: a fresh pool for the next batch
+            return _linked(self.engine, texts, ner, bounds, parts,
+                           on_redo=lambda: setattr(self, "version", -1))
         return collect
 
 
@@ -232,14 +248,14 @@ class NameRunner:
     bounded cache of recent distinct bodies instead of an index of the whole file.  Name
     detection is a pure function of the text, so the findings are the same."""
 
-    def __init__(self, det, jobs=1, cache_size=50_000):
+    def __init__(self, det, jobs=1, cache_size=50_000, pool=None):
+        """``pool``: one from :func:`start_name_pool` for ``det.lang`` (its workers load
+        their own model; every batch goes to them, so this process never loads it)."""
         self.det, self.jobs, self.cache_size = det, jobs, cache_size
         self.cache: dict[str, list] = {}
-        self.pool = None
-        if isinstance(jobs, int) and jobs > 1 and "fork" in mp.get_all_start_methods():
-            global _WORKER_DET
-            _WORKER_DET = det
-            self.pool = mp.get_context("fork").Pool(jobs, initializer=_init_worker)
+        self.pool = pool
+        if pool is None and isinstance(jobs, int) and jobs > 1 and "fork" in mp.get_all_start_methods():
+            self.pool = start_name_pool(det.lang, jobs)
 
     def close(self):
         global _WORKER_DET
@@ -261,9 +277,11 @@ class NameRunner:
             if t not in self.cache:
                 index.setdefault(t, len(index))
         uniq = list(index)
-        if self.pool is not None and isinstance(self.jobs, int) and len(uniq) >= 2 * CHUNK:
-            chunks = [uniq[i:i + CHUNK] for i in range(0, len(uniq), CHUNK)]
-            pending = self.pool.map_async(_work, chunks, chunksize=1)
+        if self.pool is not None and isinstance(self.jobs, int) and uniq:
+            known = self.det.known
+            step = max(16, min(CHUNK, -(-len(uniq) // (2 * self.jobs))))
+            chunks = [(uniq[i:i + step], known) for i in range(0, len(uniq), step)]
+            pending = self.pool.map_async(_work_known, chunks, chunksize=1)
             return lambda: self._assemble(texts, index, uniq,
                                           [f for part in pending.get() for f in part])
         return lambda: self._assemble(texts, index, uniq, self._run(uniq))
@@ -281,7 +299,10 @@ class NameRunner:
             i = index.get(t)
             if i is None:
                 hit = self.cache.get(t)
-                out.append(_copy(hit) if hit is not None else self.det.find_batch([t])[0])
+                if hit is None:  # left the cache since submit: once more
+                    hit = (self.pool.apply(_work_known, (([t], self.det.known),)) if self.pool is not None
+                           else self.det.find_batch([t]))[0]
+                out.append(_copy(hit))
             elif i in seen:
                 out.append(_copy(res[i]))
             else:

@@ -144,11 +144,23 @@ def process_stream(engine, text, fmt: str, name: str, progress=None):
     jobs = getattr(engine, "jobs", 1)
     src = Source(text)
     records = _factory(src, fmt)
-    lang = engine._setup(records, None)
+    pools = []
+
+    def start(lang):  # --jobs: the name workers load their model while the people are read
+        if engine.ner:
+            from .parallel import start_name_pool
+            pools.append(start_name_pool(lang, jobs))
+    try:
+        lang = engine._setup(records, None, on_language=start)
+    except BaseException:
+        for p in pools:
+            if p is not None:
+                p.terminate()
+        raise
     n = engine._n_records
     if progress is not None:
         progress(0, n)
-    store = _names_pass(engine, records, lang, jobs)
+    store = _names_pass(engine, records, lang, jobs, pools[0] if pools else None)
     result = _result_class()(text="", format=fmt, language=lang, messages=0)
     from collections import Counter
     from .report import LOW_SCORE
@@ -298,14 +310,14 @@ class _Spill:
         self.fh.close()
 
 
-def _names_pass(engine, records, lang, jobs) -> _Spill:
+def _names_pass(engine, records, lang, jobs, pool=None) -> _Spill:
     """Body number -> NER findings (non-empty only, spilled to disk); registers the people,
-    in order."""
+    in order.  ``pool``: the name workers, already started (closed here)."""
     store = _Spill(engine)
     if not engine.ner:
         return store
     from .parallel import NameRunner
-    runner = NameRunner(engine._ner(lang), jobs)
+    runner = NameRunner(engine._ner(lang), jobs, pool=pool)
     from .language import MixedNameRunner  # mixed-language chats: per message (issue 3)
     runner = MixedNameRunner(engine, lang, runner, jobs)
     try:

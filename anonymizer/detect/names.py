@@ -47,8 +47,17 @@ def allow_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=None)
+def _installed(model: str) -> None:
+    import importlib.util
+    if importlib.util.find_spec(model) is None:
+        raise InputError(f"the spaCy model {model} is not installed "
+                         f"(pip install {model.replace('_', '-')}); it is never downloaded at run time")
+
+
+@lru_cache(maxsize=None)
 def load_spacy(model: str):
     import spacy
+    _installed(model)
     if not spacy.util.is_package(model):
         raise InputError(f"the spaCy model {model} is not installed "
                          f"(pip install {model.replace('_', '-')}); it is never downloaded at run time")
@@ -208,10 +217,18 @@ class NameDetector:
         self.lang = lang
         self.model = model_for(lang)
         self.batch_size = batch_size
-        self.engine, self.recognizer = presidio_parts(self.model, self.lang)
+        _installed(self.model)  # a missing model is a one-line error now, not in a worker
         self.trusted = self.model in TRUSTED
         self.veto = VETO_LABELS.get(self.model, frozenset())
         self.known: frozenset[str] = frozenset()  # folded tokens settled without NER (needs_ner)
+
+    def __getattr__(self, name):
+        # the spaCy pipeline and Presidio's parts are loaded on first use: with --jobs the
+        # workers load them while the main process reads the chat's structure (issue 6)
+        if name in ("engine", "recognizer"):
+            self.engine, self.recognizer = presidio_parts(self.model, self.lang)
+            return self.__dict__[name]
+        raise AttributeError(name)
 
     def find_batch(self, texts: list[str]) -> list[list[Finding]]:
         """NER (batched, on texts that may hold a capitalised name) + gazetteer/cues, merged."""
