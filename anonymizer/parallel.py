@@ -70,6 +70,8 @@ def _init_name_worker(lang: str):
 def start_name_pool(lang: str, jobs):
     """A pool for :class:`NameRunner`, forked now (see :func:`_init_name_worker`), or None."""
     if isinstance(jobs, int) and jobs > 1 and "fork" in mp.get_all_start_methods():
+        from .detect.names import _installed, model_for
+        _installed(model_for(lang))  # a missing model: the one-line error here, not in a worker
         return mp.get_context("fork").Pool(jobs, initializer=_init_name_worker, initargs=(lang,))
     return None
 
