@@ -57,6 +57,34 @@ class Result:
     seconds: float = 0.0
 
 
+_MISS = object()
+
+
+class Memo:
+    """A bounded memo (oldest entry out first) valid for one state of its owner: emptied
+    when ``state()`` changes; a value whose computation changed the state is returned but
+    not kept.  States compare by value or, for objects, by identity (held, so never reused)."""
+
+    def __init__(self, state, size: int):
+        self.state, self.size = state, size
+        self.data: dict = {}
+        self.at = _MISS
+
+    def get(self, key, compute):
+        now = self.state()
+        if now != self.at:
+            self.data.clear()
+            self.at = now
+        hit = self.data.get(key, _MISS)
+        if hit is _MISS:
+            hit = compute()
+            if self.state() == now:
+                if len(self.data) >= self.size:
+                    del self.data[next(iter(self.data))]
+                self.data[key] = hit
+        return hit
+
+
 class Engine:
     def __init__(self, key: bytes, language: str | None = None, ner: bool = True,
                  pmap: PseudonymMap | None = None, regions: list[str] | None = None,
@@ -75,10 +103,12 @@ class Engine:
         self.identities = Identities()
         self.matcher = ParticipantMatcher(self.identities)
         self._name_detectors: dict[str, NameDetector] = {}
-        self._detected: dict = {}  # detect_text's memo (issue 6)
-        self._detected_state = None
-        self._labels: dict = {}  # _label_replacements' memo (None -> the state it holds for)
-        self._rendered: dict = {}  # render_finding's memo
+        # memos (issue 6), each valid while the document's detectors (``self.phones``, made
+        # anew by _setup) and, for detection, the people known stay the same
+        self.phones = None
+        self._detected = Memo(lambda: (self.identities.version, self.phones), 20_000)
+        self._labels = Memo(lambda: (self.identities.version, self.phones), 10_000)
+        self._rendered = Memo(lambda: self.phones, 50_000)
         # real values known before this run (a loaded --map): the post-scan looks for them
         self._preloaded = {k: set(v) for k, v in pmap.entries.items()} if pmap else {}
 
@@ -103,8 +133,6 @@ class Engine:
         regions = list(self.regions or [])
         regions.extend(r for r in REGIONS.get(lang, [DEFAULT_REGION.get(lang, "FR")]) if r not in regions)
         self.phones = PhoneDetector(regions)
-        self._detected_state = None  # other regions, other people: detect_text's memo is stale
-        self._rendered.clear()  # phone numbers parse by the document's regions
         # participants by construction
         n_records = 0
         for r in fresh():
@@ -156,8 +184,6 @@ class Engine:
         return det
 
     # ------------------------------------------------------------------ detection
-    DETECT_MEMO = 20_000  # distinct bodies remembered by detect_text
-
     def detect_text(self, text: str, ner_findings: list[Finding] | None = None) -> list[Finding]:
         """Every detector on one body, overlaps resolved.
 
@@ -168,20 +194,7 @@ class Engine:
         empties the memo; every call gets its own Finding objects."""
         key = (text, tuple((f.start, f.end, f.kind, f.detector) for f in ner_findings)
                if ner_findings else ())
-        state = (self.identities.version, id(self.phones))
-        memo = self._detected
-        if self._detected_state != state:
-            memo.clear()
-            self._detected_state = state
-        hit = memo.get(key)
-        if hit is None:
-            hit = self._detect_text(text, ner_findings)
-            if self._detected_state == (self.identities.version, id(self.phones)):
-                if len(memo) >= self.DETECT_MEMO:
-                    del memo[next(iter(memo))]
-                memo[key] = hit
-            else:
-                return hit
+        hit = self._detected.get(key, lambda: self._detect_text(text, ner_findings))
         return [Finding(f.start, f.end, f.kind, f.text, f.score, f.detector, dict(f.data))
                 for f in hit]
 
@@ -207,14 +220,18 @@ class Engine:
         out = find_names_by_language(self, texts, lang, lambda c, ts: find_names(self._ner(c), ts, jobs))
         if out is None:
             out = find_names(det, texts, jobs)
-        for lst in out:
+        self.register_names(out)
+        return out
+
+    def register_names(self, found: list[list[Finding]]) -> None:
+        """A name found by NER (or the gazetteer) becomes a person, so its other mentions
+        follow; its findings point to that person."""
+        for lst in found:
             for f in lst:
-                # a name found by NER becomes a person, so its other mentions follow
                 if not self.matcher.find(f.text) or len(f.text.split()) > 1:
                     p = self.identities.add_name(f.text, dynamic=True)
                     if p is not None:
                         f.data["person"] = p
-        return out
 
     # ------------------------------------------------------------------ rendering
     def render_finding(self, f: Finding, text: str) -> str | None:
@@ -231,14 +248,9 @@ class Engine:
             key = (f.kind, f.text)
         else:
             key = None
-        if key is not None:
-            hit = self._rendered.get(key)
-            if hit is None:
-                hit = self._rendered[key] = self._render_finding(f, text)
-                if len(self._rendered) > 50_000:
-                    del self._rendered[next(iter(self._rendered))]
-            return hit
-        return self._render_finding(f, text)
+        if key is None:
+            return self._render_finding(f, text)
+        return self._rendered.get(key, lambda: self._render_finding(f, text))
 
     def _render_finding(self, f: Finding, text: str) -> str | None:
         if f.kind == PERSON:
@@ -303,17 +315,7 @@ class Engine:
         """Replacements inside a sender label / structural name.  Memoised like
         :meth:`detect_text` (a chat has a few dozen senders and one label per message;
         a pseudonym, once given, never changes)."""
-        state = (self.identities.version, id(self.phones))
-        memo = self._labels
-        if memo.get(None) != state:
-            memo.clear()
-            memo[None] = state
-        hit = memo.get(label)
-        if hit is None:
-            hit = self._label_replacements_of(label)
-            if (self.identities.version, id(self.phones)) == state and len(memo) < 10_000:
-                memo[label] = hit
-        return hit
+        return self._labels.get(label, lambda: self._label_replacements_of(label))
 
     def _label_replacements_of(self, label: str) -> list[tuple[int, int, str, str]]:
         num = self.phones.parse_label(label)

@@ -36,15 +36,19 @@ def _init_worker():
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def stop_pool(pool) -> None:
+    """Stop a worker pool now (its tasks are done or no longer wanted)."""
+    if pool is not None:
+        pool.terminate()
+        pool.join()
+
+
 def _pool_map(fn, items, jobs):
     pool = mp.get_context("fork").Pool(jobs, initializer=_init_worker)
     try:
-        out = pool.map(fn, items, chunksize=1)
-        pool.close()
-        return out
+        return pool.map(fn, items, chunksize=1)
     finally:
-        pool.terminate()
-        pool.join()
+        stop_pool(pool)
 
 
 def _work(chunk: list[str]):
@@ -122,62 +126,16 @@ def _parallel(det, uniq: list[str], jobs: int) -> list[list]:
 
 # ---------------------------------------------------------------- cheap detectors
 _WORKER_ENGINE = None
-_WORKER_ARGS = None
-
-
-def _detect_chunk(bounds):
-    a, b = bounds
-    texts, ner, version = _WORKER_ARGS
-    part = [_WORKER_ENGINE.detect_text(texts[i], ner[i]) for i in range(a, b)]
-    return part, _WORKER_ENGINE.identities.version != version  # did detection add people?
 
 
 def detect_all(engine, texts: list[str], ner: list[list], jobs=1) -> list[list]:
     """``engine.detect_text(text, ner findings)`` for every body, after every person NER
-    found is registered, on ``jobs`` processes (forked: each sees the same engine state).
-
-    Detection only reads the engine (people, phone regions, rules); findings that point
-    to a person are linked back to the parent's own ``Person`` objects by key."""
-    n = len(texts)
-    if not isinstance(jobs, int) or jobs <= 1 or n < 4 * CHUNK or \
-            "fork" not in mp.get_all_start_methods():
-        return [engine.detect_text(t, f) for t, f in zip(texts, ner)]
-    global _WORKER_ENGINE, _WORKER_ARGS
-    engine.matcher.find("")  # build the participant regex once, before forking
-    _WORKER_ENGINE, _WORKER_ARGS = engine, (texts, ner, engine.identities.version)
-    step = max(CHUNK, -(-n // (jobs * 8)))
-    bounds = [(a, min(a + step, n)) for a in range(0, n, step)]
+    found is registered, on ``jobs`` processes (one :class:`DetectRunner` batch)."""
+    runner = DetectRunner(engine, jobs)
     try:
-        parts = _pool_map(_detect_chunk, bounds, jobs)
+        return runner.submit(texts, ner)()
     finally:
-        _WORKER_ENGINE = _WORKER_ARGS = None
-    return _linked(engine, texts, ner, bounds, parts)
-
-
-def _linked(engine, texts, ner, bounds, parts, on_redo=None) -> list[list]:
-    """The workers' findings in order, their people replaced by this process's own (by
-    key).  From the first chunk whose worker registered someone new (or named a person
-    unknown here) on, detection is done again here, in order: the findings of ``jobs=1``."""
-    persons = engine.identities.persons
-    out = []
-    ok = True
-    for (a, b), (part, changed) in zip(bounds, parts):
-        ok = ok and not changed
-        for lst in (part if ok else ()):
-            for f in lst:
-                p = f.data.get("person")
-                if p is not None:
-                    mine = persons.get(p.key)
-                    if mine is None:
-                        ok = False
-                    else:
-                        f.data["person"] = mine
-        if not ok:
-            if on_redo is not None:
-                on_redo()
-            part = [engine.detect_text(t, f) for t, f in zip(texts[a:b], ner[a:b])]
-        out.extend(part)
-    return out
+        runner.close()
 
 
 def _detect_items(args):
@@ -212,10 +170,8 @@ class DetectRunner:
 
     def close(self):
         global _WORKER_ENGINE
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
-            self.pool = None
+        stop_pool(self.pool)
+        self.pool = None
         _WORKER_ENGINE = None
 
     def _here(self, texts, ner):
@@ -237,9 +193,28 @@ class DetectRunner:
             parts = pending.get()
             if self.engine.identities.version != version:
                 return self._here(texts, ner)  # this process registered someone since the fork
-            # a worker that registered someone: a fresh pool for the next batch
-            return _linked(self.engine, texts, ner, bounds, parts,
-                           on_redo=lambda: setattr(self, "version", -1))
+            # the workers' people replaced by this process's own (by key); from the first
+            # chunk whose worker registered someone new (or named someone unknown here) on,
+            # detection again here, in order — and a fresh pool for the next batch
+            persons = self.engine.identities.persons
+            out = []
+            ok = True
+            for (a, b), (part, changed) in zip(bounds, parts):
+                ok = ok and not changed
+                for lst in (part if ok else ()):
+                    for f in lst:
+                        p = f.data.get("person")
+                        if p is not None:
+                            mine = persons.get(p.key)
+                            if mine is None:
+                                ok = False
+                            else:
+                                f.data["person"] = mine
+                if not ok:
+                    self.version = -1
+                    part = self._here(texts[a:b], ner[a:b])
+                out.extend(part)
+            return out
         return collect
 
 
@@ -260,12 +235,8 @@ class NameRunner:
             self.pool = start_name_pool(det.lang, jobs)
 
     def close(self):
-        global _WORKER_DET
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
-            self.pool = None
-        _WORKER_DET = None
+        stop_pool(self.pool)
+        self.pool = None
 
     def find(self, texts: list[str]) -> list[list]:
         return self.submit(texts)()

@@ -32,7 +32,6 @@ from . import formats
 from .detect.base import EMAIL, PERSON, PHONE, URL
 from .errors import VerificationError
 from .formats.base import Replacement, apply_replacements, split_lines
-from .textutil import fold
 
 BATCH = 20_000       # records per detect/render batch (one process)
 BATCH_JOBS = 10_000  # with worker processes (one pool): small, so detection and rendering overlap
@@ -153,9 +152,9 @@ def process_stream(engine, text, fmt: str, name: str, progress=None):
     try:
         lang = engine._setup(records, None, on_language=start)
     except BaseException:
+        from .parallel import stop_pool
         for p in pools:
-            if p is not None:
-                p.terminate()
+            stop_pool(p)
         raise
     n = engine._n_records
     if progress is not None:
@@ -209,8 +208,8 @@ def process_stream(engine, text, fmt: str, name: str, progress=None):
             result._utf8 = False
         inserted.append(ins)
 
-    try:
-        prev = None  # (batch, its findings to come): rendered while the next one is detected
+    def submitted():
+        nonlocal bi, rj, pos, line, meta
         for batch in _batches(records(), size):
             blen = src.measure([r.raw for r in batch])
             meta = meta or any(r.kind == formats.base.META for r in batch)
@@ -224,14 +223,10 @@ def process_stream(engine, text, fmt: str, name: str, progress=None):
                     texts.append(sp.text(r.raw))
                     ner.append(store.pop(bi))
                     bi += 1
-            job = (batch, runner.submit(texts, ner))
-            del texts, ner
-            if prev is not None:
-                render(prev[0], prev[1]())
-            prev = job
-        if prev is not None:
-            render(prev[0], prev[1]())
-        del prev
+            yield batch, runner.submit(texts, ner)
+
+    try:  # batch k is rendered while batch k + 1 is detected
+        _one_behind(submitted(), lambda job: render(job[0], job[1]()))
     finally:
         runner.close()
         store.close()  # the spilled names: gone with the file
@@ -265,9 +260,15 @@ class _Spill:
         self.reading = None
 
     def write(self, entries: dict) -> None:
+        """Body number -> its findings (a list of Finding), for one batch of bodies."""
         import pickle
         if not entries:
             return
+        entries = {bi: tuple((f.start, f.end, f.kind, f.text, f.score, f.detector,
+                              {k: v for k, v in f.data.items() if k != "person"} or None,
+                              f.data["person"].key if f.data.get("person") is not None else None)
+                             for f in lst)
+                   for bi, lst in entries.items()}
         nonce = self.n.to_bytes(12, "big")
         self.n += 1
         blob = self.aead.encrypt(nonce, pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL), None)
@@ -310,6 +311,18 @@ class _Spill:
         self.fh.close()
 
 
+def _one_behind(jobs, finish) -> None:
+    """``finish(job)`` for every job of the iterable, one step behind: job k + 1 is taken
+    (submitted to the workers) before job k is finished here, so both run at once."""
+    prev = None
+    for job in jobs:
+        if prev is not None:
+            finish(prev)
+        prev = job
+    if prev is not None:
+        finish(prev)
+
+
 def _names_pass(engine, records, lang, jobs, pool=None) -> _Spill:
     """Body number -> NER findings (non-empty only, spilled to disk); registers the people,
     in order.  ``pool``: the name workers, already started (closed here)."""
@@ -321,50 +334,27 @@ def _names_pass(engine, records, lang, jobs, pool=None) -> _Spill:
     from .language import MixedNameRunner  # mixed-language chats: per message (issue 3)
     runner = MixedNameRunner(engine, lang, runner, jobs)
     try:
-        texts: list[str] = []
-        base = 0
-        pending = None
+        def batches():
+            texts: list[str] = []
+            base = 0
+            for r in records():
+                for sp in r.bodies:
+                    texts.append(sp.text(r.raw))
+                if len(texts) >= NER_BATCH:
+                    yield base, runner.submit(texts)
+                    base += len(texts)
+                    texts = []
+                    _trim()
+            if texts:
+                yield base, runner.submit(texts)
 
-        def flush(job):
+        def register(job):
             # the structure pass is over, so registering here, batch after batch, is the
             # same sequence as Engine.run_ner's after all the names
             base, results = job[0], job[1]()
-            entries = {}
-            for i, lst in enumerate(results):
-                if lst:
-                    for f in lst:
-                        if not engine.matcher.find(f.text) or len(f.text.split()) > 1:
-                            p = engine.identities.add_name(f.text, dynamic=True)
-                            if p is not None:
-                                f.data["person"] = p
-                    packed = []
-                    for f in lst:
-                        data = {k: v for k, v in f.data.items() if k != "person"} or None
-                        p = f.data.get("person")
-                        packed.append((f.start, f.end, f.kind, f.text, f.score, f.detector, data,
-                                       p.key if p is not None else None))
-                    entries[base + i] = tuple(packed)
-            store.write(entries)
-        # batch k is with the workers (jobs > 1) while this process parses batch k + 1;
-        # results are registered in batch order
-        for r in records():
-            for sp in r.bodies:
-                texts.append(sp.text(r.raw))
-            if len(texts) >= NER_BATCH:
-                job = (base, runner.submit(texts))
-                if pending is not None:
-                    flush(pending)
-                pending = job
-                base += len(texts)
-                texts = []
-                _trim()
-        if texts:
-            job = (base, runner.submit(texts))
-            if pending is not None:
-                flush(pending)
-            pending = job
-        if pending is not None:
-            flush(pending)
+            engine.register_names(results)
+            store.write({base + i: lst for i, lst in enumerate(results) if lst})
+        _one_behind(batches(), register)
     except BaseException:
         store.close()
         raise

@@ -183,8 +183,8 @@ def test_spilled_names_come_back_as_the_engines_people():
     eng = Engine(KEY.encode())
     p = eng.identities.add_name("Bérénice Castafiore", dynamic=True)
     spill = _Spill(eng)
-    spill.write({3: ((0, 8, PERSON, "Bérénice", 0.8, "gazetteer", None, p.key),)})
-    spill.write({9: ((4, 9, PERSON, "Tintin", 0.85, "ner", {"x": 1}, None),)})
+    spill.write({3: [Finding(0, 8, PERSON, "Bérénice", 0.8, "gazetteer", {"person": p})]})
+    spill.write({9: [Finding(4, 9, PERSON, "Tintin", 0.85, "ner", {"x": 1})]})
     raw = spill.fh
     raw.seek(0)
     assert b"Castafiore" not in raw.read() and b"Tintin" not in (raw.seek(0) or raw.read())

@@ -46,12 +46,17 @@ def allow_words() -> frozenset[str]:
     return frozenset(words)
 
 
+def _not_installed(model: str) -> InputError:
+    return InputError(f"the spaCy model {model} is not installed "
+                      f"(pip install {model.replace('_', '-')}); it is never downloaded at run time")
+
+
 @lru_cache(maxsize=None)
 def _installed(model: str) -> None:
+    """Refuse a missing model without importing spaCy (cheap: before forking workers)."""
     import importlib.util
     if importlib.util.find_spec(model) is None:
-        raise InputError(f"the spaCy model {model} is not installed "
-                         f"(pip install {model.replace('_', '-')}); it is never downloaded at run time")
+        raise _not_installed(model)
 
 
 @lru_cache(maxsize=None)
@@ -59,8 +64,7 @@ def load_spacy(model: str):
     import spacy
     _installed(model)
     if not spacy.util.is_package(model):
-        raise InputError(f"the spaCy model {model} is not installed "
-                         f"(pip install {model.replace('_', '-')}); it is never downloaded at run time")
+        raise _not_installed(model)
     logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
     nlp = spacy.load(model, exclude=["parser", "lemmatizer", "morphologizer", "attribute_ruler",
                                      "senter", "tagger"])
