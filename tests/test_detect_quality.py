@@ -65,6 +65,8 @@ def test_gazetteer_finds_names(text, expected):
     "le pregunté a chatgpt y no tenía ni idea jaja",
     "dis à ta mère qu'on arrive",
     "Frohe Weihnachten euch allen",
+    "Est-ce qu'il reste de la place mercredi ?",
+    "Peut-être demain, dis-moi",
 ])
 def test_gazetteer_traps_stay(text):
     assert names(text) == []

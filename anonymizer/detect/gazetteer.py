@@ -267,6 +267,8 @@ class GazetteerDetector:
         f = t.f
         if len(f) < 2 or is_allowed(f) or _CONTRACTION.search(f):
             return False
+        if "-" in f and all(p in self.d["stop"] for p in f.split("-") if p):
+            return False  # "Est-ce", "Peut-être": stop words joined, not a compound first name
         if f in _USER["deny"]:
             return True
         first, last = self._known(f)
