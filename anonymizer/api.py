@@ -6,10 +6,10 @@ import sys
 from pathlib import Path
 
 from .detect.base import Finding
-from .engine import Engine, Result
+from .pipeline.engine import Engine, Result
 from .errors import InputError
 from .io import atomic_write_bytes, encode_text, read_input
-from .pseudonyms import PseudonymMap, LOCALES, load_key
+from .render.pseudonyms import PseudonymMap, LOCALES, load_key
 
 
 class Anonymizer:
@@ -23,8 +23,8 @@ class Anonymizer:
                  map_path: str | os.PathLike | None = None, ner: bool = True,
                  key_file: str | None = None, verify: bool = True, policy: dict | None = None,
                  shift_dates: int | str | None = None):
-        from .dateshift import parse_shift
-        from .policy import parse_policy
+        from .render.dateshift import parse_shift
+        from .render.policy import parse_policy
         self.policy = parse_policy(policy)  # {"IBAN": "redact", "CITY": "keep"}
         self.shift_dates = parse_shift(shift_dates)  # None, days (multiple of 7) or "auto"
         if isinstance(key, str):
@@ -47,7 +47,7 @@ class Anonymizer:
     def from_config(cls, start: str | os.PathLike | None = None, config: str | os.PathLike | None = None,
                     **overrides) -> "Anonymizer":
         """Use the project's settings (``.anonymizer.toml`` / ``[tool.anonymizer]``): key, map, language."""
-        from .config import load_config
+        from .ui.config import load_config
         cfg = load_config(start, config)
         key = overrides.pop("key", None)
         if key is None and overrides.get("key_file") is None:

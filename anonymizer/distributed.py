@@ -64,9 +64,9 @@ def anonymize_folder_dask(src, dst, key: bytes, client, language=None, ner=True,
                           fmt=None, fields=None, map_path=None):
     """Anonymise a folder (or ``.zip``) of exports into ``dst`` (a folder, or a ``.zip``) with
     one engine and one map, name detection on ``client``'s cluster.  Returns the results."""
-    from .engine import Engine
+    from .pipeline.engine import Engine
     from .formats.folder import anonymize_collection, read_collection, write_collection
-    from .pseudonyms import LOCALES, PseudonymMap
+    from .render.pseudonyms import LOCALES, PseudonymMap
     pmap = PseudonymMap(key, LOCALES.get(language or "fr", "fr_FR"))
     if map_path and Path(map_path).exists():
         pmap.load(map_path)

@@ -164,7 +164,7 @@ class MixedNameRunner:
         if code == self.lang:
             return self.runner.find(texts)
         if code not in self.others:
-            from .parallel import NameRunner
+            from .pipeline.executors import NameRunner
             jobs = 1 if isinstance(self.jobs, int) else self.jobs  # one fork pool: the main runner's
             self.others[code] = NameRunner(self.engine._ner(code), jobs)
         return self.others[code].find(texts)

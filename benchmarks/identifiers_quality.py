@@ -20,7 +20,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from anonymizer.detect.extra import EXTRA_KINDS  # noqa: E402
-from anonymizer.engine import Engine  # noqa: E402
+from anonymizer.pipeline.engine import Engine  # noqa: E402
 
 MARK = re.compile(r"\[\[([A-Z_]+)\|(.+?)\]\]")
 
@@ -47,7 +47,7 @@ def main(argv=None) -> int:
     tp, fp, fn, exact = Counter(), Counter(), Counter(), Counter()
     checks = Counter()
     held = [0, 0, 0]  # held-out: gold, found, false positives
-    from anonymizer import fakes
+    from anonymizer.render import fakes
     from anonymizer.detect import national_ids
     for row in rows:
         text, gold = parse(row["text"])

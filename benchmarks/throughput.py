@@ -77,7 +77,7 @@ def measure(cmd: list[str], env=None) -> tuple[float, int, int, str]:
 
 def anonymize_exe() -> list[str]:
     exe = Path(sys.executable).with_name("anonymize")
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "anonymizer.cli"]
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "anonymizer.ui.cli"]
 
 
 def _bodies_of(path: Path, k: int) -> list[str]:

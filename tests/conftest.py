@@ -32,7 +32,7 @@ def run_cli(args, env_key=KEY, input_bytes=None):
     """Run the real click CLI in-process (spaCy stays loaded between calls)."""
     from click.testing import CliRunner
 
-    from anonymizer.cli import main
+    from anonymizer.ui.cli import main
     runner = CliRunner()
     env = {"ANONYMIZER_KEY": env_key} if env_key else {"ANONYMIZER_KEY": ""}
     res = runner.invoke(main, [str(a) for a in args], env=env, input=input_bytes,

@@ -304,7 +304,7 @@ def test_wifi_code_is_not_a_phone():
 def test_usage_errors_are_one_line(args, tmp_path):
     import subprocess
     import sys
-    p = subprocess.run([sys.executable, "-c", "from anonymizer.cli import main; main()", *args],
+    p = subprocess.run([sys.executable, "-c", "from anonymizer.ui.cli import main; main()", *args],
                        capture_output=True, text=True, cwd=tmp_path)
     assert p.returncode == 2
     lines = p.stderr.strip().splitlines()

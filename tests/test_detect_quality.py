@@ -104,7 +104,7 @@ def test_user_rules(tmp_path):
 def test_cli_rules_option(tmp_path, keyenv):
     from click.testing import CliRunner
 
-    from anonymizer.cli import main
+    from anonymizer.ui.cli import main
     chat = tmp_path / "c.txt"
     chat.write_text("12/01/2025, 10:00 - Ana: dis à titou de venir\n12/01/2025, 10:01 - Bob: ok\n",
                     encoding="utf-8")

@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings, strategies as st
 
-from anonymizer.cli import main
-from anonymizer.engine import Engine
+from anonymizer.ui.cli import main
+from anonymizer.pipeline.engine import Engine
 from anonymizer.formats import anonymize_document, anonymize_documents, detect_format
 from anonymizer.formats.jsonbase import Collector
 from anonymizer.formats.jsondoc import Editor, Style, detect_style, parse_json, plain

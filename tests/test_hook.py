@@ -37,7 +37,7 @@ class _Run:
 def anon(tmp_path, *args, cwd, env=None, check=None):
     """The real CLI, in-process (spaCy loads once for the whole module)."""
     from click.testing import CliRunner
-    from anonymizer.cli import main
+    from anonymizer.ui.cli import main
     env = env or _env(tmp_path)
     old = os.getcwd()
     os.chdir(cwd)
@@ -76,7 +76,7 @@ def project(tmp_path):
 
 # ---------------------------------------------------------------------- unit-level, real inputs
 def test_preview_is_redacted():
-    from anonymizer.hook import preview
+    from anonymizer.ui.project import preview
     assert preview("PHONE_NUMBER", "+33 6 12 34 56 78") == "+33 6 •• •• •• 78"
     assert preview("PERSON", "Jean Dupont") == "J••• D•••"
     assert preview("EMAIL_ADDRESS", "jean.dupont@gmail.com") == "j•••@g•••.com"
@@ -84,7 +84,7 @@ def test_preview_is_redacted():
 
 
 def test_config_from_pyproject_and_toml(tmp_path):
-    from anonymizer.config import load_config
+    from anonymizer.ui.config import load_config
     from anonymizer.errors import InputError
     (tmp_path / ".git").mkdir()
     (tmp_path / "pyproject.toml").write_text(

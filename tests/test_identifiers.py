@@ -23,12 +23,12 @@ from stdnum.es import dni, nie
 from stdnum.fr import nir
 from stdnum.us import ssn
 
-from anonymizer import fakes
+from anonymizer.render import fakes
 from anonymizer.api import Anonymizer
-from anonymizer.cli import main
+from anonymizer.ui.cli import main
 from anonymizer.detect.idrules import pattern
-from anonymizer.engine import Engine
-from anonymizer.pseudonyms import PseudonymMap
+from anonymizer.pipeline.engine import Engine
+from anonymizer.render.pseudonyms import PseudonymMap
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY = b"identifier-test-key-0123456789"

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from anonymizer import Anonymizer, formats
-from anonymizer.engine import Engine
+from anonymizer.pipeline.engine import Engine
 from anonymizer.language import detect_language, message_languages
 
 from .conftest import KEY, SAMPLES

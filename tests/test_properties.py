@@ -125,7 +125,7 @@ def chats(draw):
 
 
 def anonymize_chat(text: str, fmt: str | None = None):
-    from anonymizer.engine import Engine
+    from anonymizer.pipeline.engine import Engine
     eng = Engine(KEY, language="fr", ner=False, verify=True)
     return eng.process_text(text, fmt, "chat.txt")
 
@@ -204,7 +204,7 @@ def cli_case(data: bytes, workdir: Path, ext: str = ".txt") -> tuple[int, str]:
     Raises AssertionError on anything that is not a clean outcome."""
     from click.testing import CliRunner
 
-    from anonymizer.cli import main
+    from anonymizer.ui.cli import main
     runner = _CLI.setdefault("runner", CliRunner())
     src = workdir / f"in{ext}"
     dst = workdir / f"out{ext}"

@@ -375,7 +375,7 @@ def test_sigterm_during_commit_is_deferred(tmp_path):
 
 # ---------------------------------------------------------------------- fail closed
 def _map_with(tmp_path, entries) -> Path:
-    from anonymizer.pseudonyms import PseudonymMap
+    from anonymizer.render.pseudonyms import PseudonymMap
     pm = PseudonymMap(KEY.encode())
     pm.entries = entries
     p = tmp_path / "people.map.json"
@@ -445,7 +445,7 @@ TAMPER = {
 @pytest.mark.parametrize("case", sorted(TAMPER))
 def test_verify_output_invariants(case):
     from anonymizer import formats
-    from anonymizer.engine import Engine
+    from anonymizer.pipeline.engine import Engine
     from anonymizer.errors import VerificationError
     eng = Engine(KEY.encode(), language="fr", ner=False, verify=False)
     res = eng.process_text(CHAT, "whatsapp", "chat.txt")

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from anonymizer.cli import main
+from anonymizer.ui.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
@@ -32,7 +32,7 @@ KEY = "report-test-key-0123456789abcdef"
 SAMPLE_FILES = sorted(SAMPLES.glob("whatsapp/*.txt")) + sorted(SAMPLES.glob("chunks/*.txt"))
 ANON = [str(Path(sys.executable).with_name("anonymize"))]
 if not Path(ANON[0]).exists():
-    ANON = [sys.executable, "-m", "anonymizer.cli"]
+    ANON = [sys.executable, "-m", "anonymizer.ui.cli"]
 
 needs_chromium = pytest.mark.skipif(
     not os.access(CHROMIUM, os.X_OK),
@@ -99,7 +99,7 @@ def test_leak_checker_finds_what_it_should():
 # ----------------------------------------------------------------------------- positions
 def _result(raws, reps_by_record):
     """An engine Result built by hand: ``reps_by_record[i]`` = [(start, end, new, kind, score)]."""
-    from anonymizer.engine import Result
+    from anonymizer.pipeline.engine import Result
     from anonymizer.formats.base import Replacement, apply_replacements
     res = Result(text="", format="plain", language="fr", messages=len(raws))
     for ri, raw in enumerate(raws):
@@ -112,7 +112,7 @@ def _result(raws, reps_by_record):
 
 
 def test_highlight_offsets_follow_earlier_replacements():
-    from anonymizer.report import highlights_by_record
+    from anonymizer.ui.report import highlights_by_record
     raw = "Jo et Bartholomew, appelle 0612345678 ou jo@x.fr\n"
     res = _result([raw], {0: [(0, 2, "Alexandrine", "PERSON", 1.0),
                               (6, 17, "Al", "PERSON", 0.85),
@@ -125,7 +125,7 @@ def test_highlight_offsets_follow_earlier_replacements():
 
 
 def test_report_escapes_text_and_hides_originals():
-    from anonymizer.report import build_report
+    from anonymizer.ui.report import build_report
     raws = ['<script>alert("x")</script> & Zébulon\n', "rien\n"]
     res = _result(raws, {0: [(30, 37, "Ana\"<b>", "PERSON", 0.5)]})
     page = build_report(res, None, source_name="/tmp/Chat with Zébulon.txt")

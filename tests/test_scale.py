@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from anonymizer.fastscan import DigitTails, ValueIndex
+from anonymizer.pipeline.fastscan import DigitTails, ValueIndex
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -57,7 +57,7 @@ def test_digit_tails_match_the_plain_scan():
 # ------------------------------------------------------------------ repeats and --jobs
 def test_repeated_bodies_get_equal_but_separate_findings():
     from anonymizer.detect.names import NameDetector
-    from anonymizer.parallel import find_names
+    from anonymizer.pipeline.executors import find_names
     det = NameDetector("fr")
     texts = ["Tu as vu Bérénice Castafiore hier ?", "ok", "Tu as vu Bérénice Castafiore hier ?"]
     out = find_names(det, texts)
@@ -68,8 +68,8 @@ def test_repeated_bodies_get_equal_but_separate_findings():
 
 
 def test_jobs_2_output_is_byte_identical_to_jobs_1(tmp_path):
-    from anonymizer.engine import Engine
-    from anonymizer.parallel import CHUNK
+    from anonymizer.pipeline.engine import Engine
+    from anonymizer.pipeline.executors import CHUNK
     src = tmp_path / "chat.txt"
     chatgen.write(src, "fr", 1500, seed=3)
     text = src.read_text(encoding="utf-8")
@@ -154,7 +154,7 @@ def test_lazy_input_lines_are_split_lines():
 
 
 def test_lazy_input_gives_the_same_output_as_the_str(tmp_path):
-    from anonymizer.engine import Engine
+    from anonymizer.pipeline.engine import Engine
     from anonymizer.io import decode_bytes
     src = tmp_path / "chat.txt"
     chatgen.write(src, "fr", 800, seed=11)
@@ -178,8 +178,8 @@ def test_bad_utf8_after_the_first_megabyte_is_a_one_line_error(tmp_path):
 
 def test_spilled_names_come_back_as_the_engines_people():
     from anonymizer.detect.base import PERSON, Finding
-    from anonymizer.engine import Engine
-    from anonymizer.streaming import _Spill
+    from anonymizer.pipeline.engine import Engine
+    from anonymizer.pipeline.run import _Spill
     eng = Engine(KEY.encode())
     p = eng.identities.add_name("Bérénice Castafiore", dynamic=True)
     spill = _Spill(eng)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import regex
 
-from .. import fakes
+from ..render import fakes
 from ..textutil import fold, has_digit
 from .base import Finding
 from .idrules import pattern

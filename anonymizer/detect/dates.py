@@ -6,7 +6,7 @@ import datetime as dt
 
 import regex
 
-from .. import fakes
+from ..render import fakes
 from .base import Finding
 from .idrules import pattern
 from ..textutil import has_digit

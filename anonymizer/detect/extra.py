@@ -16,12 +16,12 @@ DETECTORS = [
 
 
 def _find_dates(text, engine):  # in-text dates, only under --shift-dates
-    from ..dateshift import find_dates
+    from ..render.dateshift import find_dates
     return find_dates(text, engine)
 
 
 def _render_date(f, engine):
-    from ..dateshift import render_shifted_date
+    from ..render.dateshift import render_shifted_date
     return render_shifted_date(f, engine)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import regex
 
-from .. import fakes
+from ..render import fakes
 from .base import Finding
 from .idrules import has_context, pattern
 

@@ -1,7 +1,7 @@
 """GPS coordinates written in text (decimal degrees, degrees-minutes-seconds)."""
 from __future__ import annotations
 
-from .. import fakes
+from ..render import fakes
 from .base import Finding
 from .idrules import has_context, pattern
 from ..textutil import has_digit

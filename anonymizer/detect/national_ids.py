@@ -9,7 +9,7 @@ from stdnum.es import dni, nie
 from stdnum.fr import nir
 from stdnum.us import ssn
 
-from .. import fakes
+from ..render import fakes
 from .base import Finding
 from .idrules import has_context, pattern
 from ..textutil import has_digit

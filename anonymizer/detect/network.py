@@ -5,7 +5,7 @@ import ipaddress
 
 import regex
 
-from .. import fakes
+from ..render import fakes
 from .base import Finding
 
 IP = "IP_ADDRESS"

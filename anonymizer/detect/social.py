@@ -2,7 +2,7 @@
 LinkedIn, Facebook, Telegram ``t.me``)."""
 from __future__ import annotations
 
-from .. import fakes
+from ..render import fakes
 from ..textutil import fold
 from .base import Finding
 from .idrules import has_context, pattern

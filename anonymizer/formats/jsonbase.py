@@ -139,7 +139,7 @@ def verify(engine, name: str, before: Collector, after: Collector):
                                 f"({len(before.records)} text values in, {len(after.records)} out)")
     leaks = engine.find_leaks(after.records)
     if leaks:
-        from ..engine import redact
+        from ..pipeline.engine import redact
         where, kind, value = leaks[0]
         raise VerificationError(f"{name}: verification failed: a real {kind} ({redact(value)}) "
                                 f"is still present in text value {where + 1}; nothing was written")

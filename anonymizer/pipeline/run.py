@@ -28,10 +28,10 @@ from __future__ import annotations
 
 from array import array
 
-from . import formats
-from .detect.base import EMAIL, PERSON, PHONE, URL
-from .errors import VerificationError
-from .formats.base import Replacement, apply_replacements, split_lines
+from .. import formats
+from ..detect.base import EMAIL, PERSON, PHONE, URL
+from ..errors import VerificationError
+from ..formats.base import Replacement, apply_replacements, split_lines
 
 BATCH = 20_000       # records per detect/render batch (one process)
 BATCH_JOBS = 10_000  # with worker processes (one pool): small, so detection and rendering overlap
@@ -104,7 +104,7 @@ class Source:
 
 def _factory(src: Source, fmt: str):
     if fmt in ("whatsapp", "chunk"):  # the senders pass once, not once per parse
-        from .formats.whatsapp import WhatsAppParser, collect_senders
+        from ..formats.whatsapp import WhatsAppParser, collect_senders
         senders = collect_senders(src.lines())
         return lambda: WhatsAppParser(senders).parse_lines(src.lines())
     text = src.str()
@@ -113,7 +113,7 @@ def _factory(src: Source, fmt: str):
 
 def _out_factory(chunks: list[bytes], fmt: str):
     if fmt in ("whatsapp", "chunk"):
-        from .formats.whatsapp import WhatsAppParser, collect_senders
+        from ..formats.whatsapp import WhatsAppParser, collect_senders
         senders: set[str] = set()
         for c in chunks:  # the senders pass is line by line: the union over pieces
             senders |= collect_senders(split_lines(c.decode(*_ENC)))
@@ -147,12 +147,12 @@ def process_stream(engine, text, fmt: str, name: str, progress=None):
 
     def start(lang):  # --jobs: the name workers load their model while the people are read
         if engine.ner:
-            from .parallel import start_name_pool
+            from .executors import start_name_pool
             pools.append(start_name_pool(lang, jobs))
     try:
         lang = engine._setup(records, None, on_language=start)
     except BaseException:
-        from .parallel import stop_pool
+        from .executors import stop_pool
         for p in pools:
             stop_pool(p)
         raise
@@ -162,12 +162,12 @@ def process_stream(engine, text, fmt: str, name: str, progress=None):
     store = _names_pass(engine, records, lang, jobs, pools[0] if pools else None)
     result = _result_class()(text="", format=fmt, language=lang, messages=0)
     from collections import Counter
-    from .report import LOW_SCORE
+    from ..ui.report import LOW_SCORE
     result.low_counts = Counter()  # the summary's "low confidence" column without replacements
     chunks: list[bytes] = []
     inserted: list[array] = []  # per batch: [record, n spans, start, end, ...]
     size = BATCH if jobs == 1 else BATCH_JOBS
-    from .parallel import DetectRunner
+    from .executors import DetectRunner
     runner = DetectRunner(engine, jobs)
     ri = bi = rj = 0
     pos, line, meta = 0, 1, False
@@ -297,7 +297,7 @@ class _Spill:
         packed = self.cur.pop(bi, None)
         if packed is None:
             return []
-        from .detect.base import Finding
+        from ..detect.base import Finding
         persons = self.engine.identities.persons
         out = []
         for st, en, kind, text, score, det, data, pkey in packed:
@@ -329,9 +329,9 @@ def _names_pass(engine, records, lang, jobs, pool=None) -> _Spill:
     store = _Spill(engine)
     if not engine.ner:
         return store
-    from .parallel import NameRunner
+    from .executors import NameRunner
     runner = NameRunner(engine._ner(lang), jobs, pool=pool)
-    from .language import MixedNameRunner  # mixed-language chats: per message (issue 3)
+    from ..language import MixedNameRunner  # mixed-language chats: per message (issue 3)
     runner = MixedNameRunner(engine, lang, runner, jobs)
     try:
         def batches():
@@ -438,7 +438,7 @@ _VERIFY = None  # (engine, ctx, source, chunks, inserted, bounds, senders in, se
 
 
 def _verify_part(bno):
-    from .formats.whatsapp import WhatsAppParser
+    from ..formats.whatsapp import WhatsAppParser
     engine, ctx, src, chunks, inserted, bounds, s_in, s_out = _VERIFY
     a, b, first, line = bounds[bno]
     batch = list(WhatsAppParser(s_in).parse_lines(src.lines(a, b)))
@@ -470,8 +470,8 @@ def _verify(engine, src, records, chunks, inserted, fmt, name, size, bounds=None
     jobs = getattr(engine, "jobs", 1)
     if bounds is not None and isinstance(jobs, int) and jobs > 1 and len(chunks) > 1:
         global _VERIFY
-        from .formats.whatsapp import collect_senders
-        from .parallel import _pool_map
+        from ..formats.whatsapp import collect_senders
+        from .executors import _pool_map
         s_in = collect_senders(src.lines())
         s_out = set()
         for c in chunks:

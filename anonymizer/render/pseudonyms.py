@@ -21,8 +21,8 @@ from pathlib import Path
 
 import phonenumbers
 
-from .ruleset import load_yaml
-from .textutil import fold, strip_accents
+from ..ruleset import load_yaml
+from ..textutil import fold, strip_accents
 
 MAP_VERSION = 1
 
@@ -356,7 +356,7 @@ class PseudonymMap:
         return hmac.new(self.key, b"key-id", hashlib.sha256).hexdigest()[:16]
 
     def save(self, path: str | Path, encrypt: bool = False) -> None:
-        from .io import atomic_write_text
+        from ..io import atomic_write_text
         text = json.dumps(self.to_json(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
         if encrypt:  # AES-256-GCM under a key derived from the project key
             text = json.dumps(_seal(self.key, text.encode("utf-8"), self.key_id()), indent=1) + "\n"

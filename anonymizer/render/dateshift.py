@@ -13,10 +13,10 @@ import datetime as dt
 
 import regex
 
-from .detect.base import Finding
-from .detect.dates import _DATE, _parse, render_date
-from .errors import InputError
-from .textutil import has_digit
+from ..detect.base import Finding
+from ..detect.dates import _DATE, _parse, render_date
+from ..errors import InputError
+from ..textutil import has_digit
 
 DATE = "DATE"
 _HEADER_DATE = regex.compile(r"(?<!\d)(?P<a>\d{1,4})(?P<s>[./-])(?P<b>\d{1,2})(?P=s)(?P<c>\d{2,4})(?!\d)")
@@ -130,7 +130,7 @@ def render_shifted_date(f: Finding, engine) -> str:
 
 def header_replacement(r, days: int, style) -> list:
     """The Replacement moving the date in record ``r``'s header (empty when none)."""
-    from .formats.base import Replacement
+    from ..formats.base import Replacement
     hd = shift_header(r.header.text(r.raw), days, style)
     if hd is None:
         return []
@@ -140,6 +140,6 @@ def header_replacement(r, days: int, style) -> list:
 
 def shifted_headers_text(records, days: int, style) -> str:
     """The input with only its header dates moved (what verification compares against)."""
-    from .formats.base import apply_replacements
+    from ..formats.base import apply_replacements
     return "".join(apply_replacements(r.raw, header_replacement(r, days, style)) if r.header else r.raw
                    for r in records)

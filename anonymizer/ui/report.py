@@ -1,6 +1,6 @@
 """Review before you publish: the HTML report, and the CLI's progress bar, summary and dry run.
 
-:func:`build_report` turns an engine :class:`~anonymizer.engine.Result` (plus the parsed
+:func:`build_report` turns an engine :class:`~anonymizer.pipeline.engine.Result` (plus the parsed
 records of the ORIGINAL text, for structure) into one self-contained HTML page: the
 anonymised conversation as chat bubbles by pseudonym, every replaced span highlighted by
 kind with a tooltip (kind, detector, score), a legend of pseudonyms with message counts,
@@ -22,7 +22,7 @@ import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from .formats.base import MESSAGE, META, SYSTEM, Record, Replacement
+from ..formats.base import MESSAGE, META, SYSTEM, Record, Replacement
 
 LOW_SCORE = 0.9   # below this a replacement is listed "to review" (NER 0.85, gazetteer 0.8)
 KIND_ORDER = ("PERSON", "PHONE_NUMBER", "EMAIL_ADDRESS", "URL")
@@ -482,7 +482,7 @@ def record_lines(records: list[Record]) -> list[int]:
 
 def dry_run_lines(result, records: list[Record] | None) -> list[str]:
     """One line per replacement: where, kind, detector, score, redacted original -> new."""
-    from .engine import redact
+    from ..pipeline.engine import redact
     starts = record_lines(records) if records is not None and len(records) == len(result.texts) else None
     rows = []
     for ri, rep in sorted(result.replacements, key=lambda x: (x[0], x[1].start)):
@@ -508,7 +508,7 @@ def check_options(src: str, dst: str | None, in_place: bool, force: bool, ui: di
     (``-`` for a dry run, which writes no output)."""
     from pathlib import Path
 
-    from .errors import InputError
+    from ..errors import InputError
     report = ui.get("report")
     if ui.get("reveal") and not report:
         raise InputError("--reveal only changes the --report page; add --report FILE.html "
@@ -534,8 +534,8 @@ def check_options(src: str, dst: str | None, in_place: bool, force: bool, ui: di
 def prepare(ui: dict, result, text: str | None, name: str, collection: bool, quiet: bool):
     """After the engine, before anything is written: print the --dry-run findings and
     build the --report page (returned as a str, or None)."""
-    from .errors import InputError
-    from . import formats
+    from ..errors import InputError
+    from .. import formats
     if not ui.get("report") and not ui.get("dry_run"):
         return None
     if collection:
@@ -573,7 +573,7 @@ def prepare(ui: dict, result, text: str | None, name: str, collection: bool, qui
 def write_report(path: str, html_text: str, reveal: bool):
     from pathlib import Path
 
-    from .io import atomic_write_bytes
+    from ..io import atomic_write_bytes
     atomic_write_bytes(Path(path), html_text.encode("utf-8"), 0o600 if reveal else 0o644)
     if reveal:
         sys.stderr.write(reveal_warning(path) + "\n")

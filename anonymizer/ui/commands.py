@@ -16,8 +16,8 @@ import click
 
 from .cli import main
 from .config import CONFIG_NAME, load_config
-from .errors import EXIT_FINDINGS, EXIT_INPUT, AnonymizerError, InputError
-from .pseudonyms import KeyError_
+from ..errors import EXIT_FINDINGS, EXIT_INPUT, AnonymizerError, InputError
+from ..render.pseudonyms import KeyError_
 
 _CONFIG_OPT = click.option("--config", "config_path", type=click.Path(dir_okay=False),
                            help="Configuration file (default: .anonymizer.toml or pyproject.toml "
@@ -49,7 +49,7 @@ def _fail(msg: str, code: int):
 
 
 def _project(config_path, key_file=None, need_key=False, ner=None):
-    from .hook import Project
+    from .project import Project
     cfg = load_config(path=config_path)
     return Project(cfg, key_file=key_file, need_key=need_key, ner=ner)
 
@@ -246,7 +246,7 @@ def allow_cmd(paths, accept_all, at, no_ner, key_file, config_path):
 
     Without --all or --at, each finding is shown (redacted) and you are asked.
     """
-    from .hook import ALLOW_FORMAT, allow_hash, key_id, load_allow_file, save_allow_file
+    from .project import ALLOW_FORMAT, allow_hash, key_id, load_allow_file, save_allow_file
     project = _project(config_path, key_file, need_key=True, ner=False if no_ner else None)
     files = _expand(paths, project.cfg, only_selected=False)
     hits = []
@@ -298,8 +298,8 @@ def reveal_cmd(src, dst, force, key_file, config_path):
     This is exactly why the map must stay private: with the map, anyone can undo the
     pseudonymisation.  The map lives outside the repository, 0600, encrypted with the key.
     """
-    from .hook import reveal_text
-    from .io import atomic_write_bytes, decode_bytes, encode_text, read_input
+    from .project import reveal_text
+    from ..io import atomic_write_bytes, decode_bytes, encode_text, read_input
     project = _project(config_path, key_file, need_key=True, ner=False)
     if not project.cfg.effective_map.is_file():
         raise InputError(f"{project.cfg.effective_map}: no map to reveal with")

@@ -18,19 +18,19 @@ from dataclasses import dataclass, field
 
 import phonenumbers
 
-from . import formats
-from .detect.base import EMAIL, KINDS, PERSON, PHONE, URL, Finding, resolve_overlaps
-from .detect.emails import find_emails
-from .detect.names import NameDetector
-from .detect.participants import ParticipantMatcher
-from .detect.phones import PhoneDetector, normalise
-from .detect.urls import find_urls
-from .errors import InputError, VerificationError
-from .formats.base import Record, Replacement, apply_replacements
-from .identities import Identities, Person
-from .language import DEFAULT_REGION, REGIONS, detect_language
-from .pseudonyms import LOCALES, PseudonymMap
-from .textutil import case_like, fold
+from .. import formats
+from ..detect.base import EMAIL, KINDS, PERSON, PHONE, URL, Finding, resolve_overlaps
+from ..detect.emails import find_emails
+from ..detect.names import NameDetector
+from ..detect.participants import ParticipantMatcher
+from ..detect.phones import PhoneDetector, normalise
+from ..detect.urls import find_urls
+from ..errors import InputError, VerificationError
+from ..formats.base import Record, Replacement, apply_replacements
+from ..identities import Identities, Person
+from ..language import DEFAULT_REGION, REGIONS, detect_language
+from ..render.pseudonyms import LOCALES, PseudonymMap
+from ..textutil import case_like, fold
 
 _DIGIT = re.compile(r"\d")
 
@@ -89,8 +89,8 @@ class Engine:
     def __init__(self, key: bytes, language: str | None = None, ner: bool = True,
                  pmap: PseudonymMap | None = None, regions: list[str] | None = None,
                  verify: bool = True, policy=None, shift_dates=None):
-        from .dateshift import parse_shift
-        from .policy import parse_policy
+        from ..render.dateshift import parse_shift
+        from ..render.policy import parse_policy
         self.policy = parse_policy(policy)  # kind -> replace | redact | keep (issue 9)
         self.shift_spec = parse_shift(shift_dates)  # None | days | "auto" (issue 9)
         self.date_shift = None
@@ -160,7 +160,7 @@ class Engine:
         self.pmap.add_forbidden(self.identities.name_tokens())
         self._n_records = n_records
         if self.shift_spec is not None:  # --shift-dates: one keyed offset in weeks
-            from . import dateshift
+            from ..render import dateshift
             self.date_shift = dateshift.resolve(self.shift_spec, self.pmap)
             self._date_style = dateshift.header_style([r.header.text(r.raw) for r in records
                                                        if r.header is not None])
@@ -214,8 +214,8 @@ class Engine:
         if not self.ner:
             return [[] for _ in texts]
         det = self._ner(lang)
-        from .parallel import find_names  # distinct texts once; engine.jobs processes (issue 6)
-        from .language import find_names_by_language  # mixed-language chats: per message (issue 3)
+        from .executors import find_names  # distinct texts once; engine.jobs processes (issue 6)
+        from ..language import find_names_by_language  # mixed-language chats: per message (issue 3)
         jobs = getattr(self, "jobs", 1)
         out = find_names_by_language(self, texts, lang, lambda c, ts: find_names(self._ner(c), ts, jobs))
         if out is None:
@@ -237,7 +237,7 @@ class Engine:
     def render_finding(self, f: Finding, text: str) -> str | None:
         action = self.policy.get(f.kind, "replace")
         if action != "replace":
-            from .policy import redact_label
+            from ..render.policy import redact_label
             return None if action == "keep" else redact_label(f.kind)
         # memoised for people already known, phones, e-mails and URLs: a pseudonym, once
         # given, never changes, and chats name the same people again and again
@@ -350,7 +350,7 @@ class Engine:
             if self.verify:
                 self.verify_output(text, result, records, fmt, name)
         else:  # bounded memory: records parsed lazily, processed in batches (issue 6)
-            from .streaming import process_stream
+            from .run import process_stream
             result = process_stream(self, text, fmt, name, progress)
         result.seconds = time.perf_counter() - t0
         return result
@@ -371,7 +371,7 @@ class Engine:
         spans = [(ri, si) for ri, r in enumerate(records) for si in range(len(r.bodies))]
         texts = [records[ri].bodies[si].text(records[ri].raw) for ri, si in spans]
         ner = self.run_ner(texts, lang)
-        from .parallel import detect_all  # all bodies first, on engine.jobs processes (issue 6)
+        from .executors import detect_all  # all bodies first, on engine.jobs processes (issue 6)
         found = detect_all(self, texts, ner, getattr(self, "jobs", 1))
         result = Result(text="", format=fmt, language=lang, messages=0)
         span_i = 0
@@ -380,7 +380,7 @@ class Engine:
                 progress(ri, len(records))
             reps: list[Replacement] = []
             if self.date_shift and r.header is not None:
-                from .dateshift import header_replacement
+                from ..render.dateshift import header_replacement
                 reps += header_replacement(r, self.date_shift, self._date_style)
             reps = self.record_replacements(r, found, span_i, reps)
             span_i += len(r.bodies)
@@ -425,7 +425,7 @@ class Engine:
         out = result.text
         out_records = list(formats.parse(out, fmt))
         if self.date_shift:  # headers moved on purpose: compare with the shifted input
-            from .dateshift import shifted_headers_text
+            from ..render.dateshift import shifted_headers_text
             original = shifted_headers_text(records, self.date_shift, self._date_style)
             records = list(formats.parse(original, fmt))
 
@@ -700,5 +700,5 @@ def redact(value: str) -> str:
     return " ".join(out)
 
 
-from .detect import extra as _extra  # noqa: E402  identifier detectors (issue 9)
+from ..detect import extra as _extra  # noqa: E402  identifier detectors (issue 9)
 _extra.register(sys.modules[__name__])

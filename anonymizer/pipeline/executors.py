@@ -66,7 +66,7 @@ def _init_name_worker(lang: str):
     loading overlaps the main process's structure pass), once, at start."""
     global _WORKER_DET
     _init_worker()
-    from .detect.names import NameDetector
+    from ..detect.names import NameDetector
     _WORKER_DET = NameDetector(lang)
     _WORKER_DET.engine  # noqa: B018  load now, not on the first task
 
@@ -74,7 +74,7 @@ def _init_name_worker(lang: str):
 def start_name_pool(lang: str, jobs):
     """A pool for :class:`NameRunner`, forked now (see :func:`_init_name_worker`), or None."""
     if isinstance(jobs, int) and jobs > 1 and "fork" in mp.get_all_start_methods():
-        from .detect.names import _installed, model_for
+        from ..detect.names import _installed, model_for
         _installed(model_for(lang))  # a missing model: the one-line error here, not in a worker
         return mp.get_context("fork").Pool(jobs, initializer=_init_name_worker, initargs=(lang,))
     return None
@@ -220,7 +220,7 @@ class DetectRunner:
 
 # ---------------------------------------------------------------- streaming (bounded memory)
 class NameRunner:
-    """:func:`find_names` over successive batches of one run (``anonymizer.streaming``):
+    """:func:`find_names` over successive batches of one run (``anonymizer.pipeline.run``):
     one worker pool for the whole pass (forked once, after the model is loaded) and a
     bounded cache of recent distinct bodies instead of an index of the whole file.  Name
     detection is a pure function of the text, so the findings are the same."""

@@ -1,5 +1,5 @@
 """Scanning and fixing a repository's files: the logic behind ``scan``, ``check``, ``fix``,
-``allow`` and ``reveal`` (the click commands live in :mod:`anonymizer.commands`).
+``allow`` and ``reveal`` (the click commands live in :mod:`anonymizer.ui.commands`).
 
 Findings are what the engine would replace, minus
 - values that are already pseudonyms (in the project map, or phone numbers in ranges reserved
@@ -20,14 +20,14 @@ from pathlib import Path
 
 import phonenumbers
 
-from . import formats
+from .. import formats
 from .config import Config
-from .detect.base import EMAIL, KINDS, PERSON, PHONE, URL, Finding
-from .errors import InputError
-from .formats.base import apply_replacements, split_lines
-from .io import atomic_write_bytes, atomic_write_text, encode_text, read_input
-from .pseudonyms import LOCALES, RESERVED_DOMAINS, SEALED_FORMAT, KeyError_, PseudonymMap, fiction_ranges
-from .textutil import fold, name_tokens
+from ..detect.base import EMAIL, KINDS, PERSON, PHONE, URL, Finding
+from ..errors import InputError
+from ..formats.base import apply_replacements, split_lines
+from ..io import atomic_write_bytes, atomic_write_text, encode_text, read_input
+from ..render.pseudonyms import LOCALES, RESERVED_DOMAINS, SEALED_FORMAT, KeyError_, PseudonymMap, fiction_ranges
+from ..textutil import fold, name_tokens
 
 ALLOW_FORMAT = "anonymizer-allowlist-v1"
 _DIGITS = re.compile(r"\d")
@@ -164,7 +164,7 @@ class Project:
 
     # ------------------------------------------------------------------ engine
     def engine(self, pmap: PseudonymMap):
-        from .engine import Engine
+        from ..pipeline.engine import Engine
         eng = Engine(self.key, language=self.cfg.language, ner=self.ner, pmap=pmap, verify=False)
         eng._name_detectors = self._ner_cache          # load spaCy once per process
         eng.extra_detectors = self._extra
@@ -366,7 +366,7 @@ def _drop_fake_entries(pmap: PseudonymMap, fakes: dict) -> None:
 
 def _verify(project: Project, eng, original: str, out: str, records, fmt: str, path) -> None:
     """Fail closed before writing: same structure, and no known real value left."""
-    from .errors import VerificationError
+    from ..errors import VerificationError
     out_records = list(formats.parse(out, fmt))
     if len(out_records) != len(records) or out.count("\n") != original.count("\n"):
         raise VerificationError(f"{path}: verification failed: the file structure changed; nothing was written")
@@ -383,8 +383,8 @@ def _rule_detectors(paths: list[Path]):
     if not paths:
         return []
     import regex
-    from .engine import RENDERERS
-    from .ruleset import load_user_yaml
+    from ..pipeline.engine import RENDERERS
+    from ..ruleset import load_user_yaml
     pats = []
     for p in paths:
         try:
@@ -432,7 +432,7 @@ def _shape_renderer(f: Finding, engine) -> str:
 def reveal_text(text: str, pmap: PseudonymMap) -> tuple[str, int]:
     """Map pseudonyms back to the real values recorded in ``pmap`` (the key holder only)."""
     import regex
-    from .textutil import case_like
+    from ..textutil import case_like
     subs: dict[str, str] = {}
     for kind in ("email", "url"):
         for real, fake in pmap.entries.get(kind, {}).items():

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import click
 
-from .errors import EXIT_INPUT, AnonymizerError, InputError
-from . import formats
-from .formats import FORMATS
-from .io import (Interrupted, atomic_write_bytes, check_structured, critical, decode_bytes,
+from ..errors import EXIT_INPUT, AnonymizerError, InputError
+from .. import formats
+from ..formats import FORMATS
+from ..io import (Interrupted, atomic_write_bytes, check_structured, critical, decode_bytes,
                  encode_text, install_signal_handlers, read_input, read_stream,
                  restore_signal_handlers)
-from .pseudonyms import KeyError_, LOCALES, PseudonymMap, load_key
+from ..render.pseudonyms import KeyError_, LOCALES, PseudonymMap, load_key
 
 
 class DefaultGroup(click.Group):
@@ -64,7 +64,7 @@ def main():
 def _load_rules_option(ctx, param, value):
     """--rules FILE: user allow/deny word lists for name detection (see rules/names.yaml)."""
     if value:
-        from .detect.gazetteer import load_user_rules
+        from ..detect.gazetteer import load_user_rules
         try:
             load_user_rules(value)
         except ValueError as exc:
@@ -172,7 +172,7 @@ def _run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_ve
     state = {} if state is None else state
     ui = ui or {}
     from . import report as _report  # --report / --reveal / --dry-run, progress, summary
-    from .engine import Engine
+    from ..pipeline.engine import Engine
     if lang and lang not in LOCALES:
         raise InputError(f"unsupported language {lang!r} (choose from {', '.join(LOCALES)})")
     if in_place:
@@ -203,7 +203,7 @@ def _run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_ve
     if not stable and not quiet:
         click.echo("anonymize: note: no key given (--key-file or ANONYMIZER_KEY): pseudonyms "
                    "will not be stable across runs", err=True)
-    from .formats.folder import is_collection  # a Slack export / a folder of files (issue 4)
+    from ..formats.folder import is_collection  # a Slack export / a folder of files (issue 4)
     collection = src != "-" and is_collection(src)
     if collection:
         dec = None
@@ -224,7 +224,7 @@ def _run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_ve
             pmap.load(map_path)
         except (ValueError, AttributeError, TypeError) as exc:
             raise InputError(f"{map_path}: not a valid pseudonym map ({exc})") from None
-    from .policy import parse_policy  # per-kind replace/redact/keep: config, then --policy
+    from ..render.policy import parse_policy  # per-kind replace/redact/keep: config, then --policy
     policy = {**getattr(cfg, "policy", {}), **parse_policy(ui.get("policy"))}
     shift = ui.get("shift_dates") or getattr(cfg, "shift_dates", None)
     eng = Engine(key, language=lang, ner=not no_ner, pmap=pmap, verify=not no_verify, policy=policy,
@@ -233,10 +233,10 @@ def _run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_ve
     # issue 6: per-replacement records only when --report / --dry-run need them (memory)
     eng.collect = bool(ui.get("report") or ui.get("dry_run"))
     if ui.get("dask"):  # issue 6: name detection on a Dask cluster, output unchanged
-        from .distributed import DaskNames, connect
+        from ..distributed import DaskNames, connect
         eng.jobs = DaskNames(connect(ui["dask"]))
     if collection:
-        from .formats.folder import anonymize_collection, read_collection, write_collection
+        from ..formats.folder import anonymize_collection, read_collection, write_collection
         if dst == "-":
             raise InputError("a folder or .zip input needs a folder or .zip DST, not stdout")
         out, results, skipped = anonymize_collection(eng, read_collection(src), fmt, fields)

@@ -1,7 +1,7 @@
 """Per-kind policy: ``replace`` (default, a keyed fake), ``redact`` (``<IBAN>``), ``keep``."""
 from __future__ import annotations
 
-from .errors import InputError
+from ..errors import InputError
 
 ACTIONS = ("replace", "redact", "keep")
 BASE_KINDS = ("PERSON", "PHONE_NUMBER", "EMAIL_ADDRESS", "URL")

@@ -285,7 +285,7 @@ def fake_postcode(pmap: PseudonymMap, real: str, scheme: str) -> str:
             for _ in range(50):
                 cand = "".join(s.choice("ABCDEFGHJKLMNOPRSTUWYZ") if ch.isalpha() else str(s.below(10))
                                if ch.isdigit() else ch for ch in real.upper())
-                from .detect.idrules import pattern
+                from ..detect.idrules import pattern
                 if pattern("uk_postcode").fullmatch(cand):
                     return cand
             return None
@@ -303,7 +303,7 @@ def _faker(locale: str):
 
 
 def fake_city(pmap: PseudonymMap, real: str, locale: str) -> str:
-    from .textutil import fold
+    from ..textutil import fold
 
     def gen(h, c):
         fk = _faker(locale)
@@ -314,7 +314,7 @@ def fake_city(pmap: PseudonymMap, real: str, locale: str) -> str:
 
 
 def fake_street_name(pmap: PseudonymMap, real: str, locale: str) -> str:
-    from .textutil import fold
+    from ..textutil import fold
     _, _, last = _faker_names(locale)
 
     def gen(h, c):

@@ -1,0 +1,1 @@
+"""From a finding to its replacement: the keyed pseudonym map, fakes, per-kind policy, date shift."""

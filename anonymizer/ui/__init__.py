@@ -1,0 +1,1 @@
+"""What people touch: the CLI, its commands, the project (hooks), the review report."""
