@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 from .detect.base import Finding
-from .pipeline.engine import Engine, Result
-from .errors import InputError
 from .io import atomic_write_bytes, encode_text, read_input
-from .render.pseudonyms import PseudonymMap, LOCALES, load_key
+from .pipeline.run import Result
+from .settings import Settings
 
 
 class Anonymizer:
@@ -22,67 +20,68 @@ class Anonymizer:
     def __init__(self, key: bytes | str | None = None, language: str | None = None,
                  map_path: str | os.PathLike | None = None, ner: bool = True,
                  key_file: str | None = None, verify: bool = True, policy: dict | None = None,
-                 shift_dates: int | str | None = None):
-        from .render.dateshift import parse_shift
-        from .render.policy import parse_policy
-        self.policy = parse_policy(policy)  # {"IBAN": "redact", "CITY": "keep"}
-        self.shift_dates = parse_shift(shift_dates)  # None, days (multiple of 7) or "auto"
-        if isinstance(key, str):
-            key = key.encode("utf-8")
-        if key is None:
-            key, self.stable = load_key(key_file)
-        else:
-            self.stable = True
-        self.key = key
-        self.language = language
-        self.map_path = Path(map_path) if map_path else None
-        self.ner = ner
-        self.verify = verify
-        self.pmap = PseudonymMap(key, LOCALES.get(language or "fr", "fr_FR"))
-        self.seal_map = False
-        if self.map_path:
-            self.pmap.load(self.map_path)
+                 shift_dates: int | str | None = None, settings: Settings | None = None, **more):
+        if settings is None:
+            settings = Settings.create(key=key, key_file=key_file, map_path=map_path,
+                                       language=language, ner=ner, verify=verify, policy=policy,
+                                       shift_dates=shift_dates, **more)
+        self.settings = settings
+        self.pmap = settings.pseudonym_map()
 
     @classmethod
     def from_config(cls, start: str | os.PathLike | None = None, config: str | os.PathLike | None = None,
                     **overrides) -> "Anonymizer":
-        """Use the project's settings (``.anonymizer.toml`` / ``[tool.anonymizer]``): key, map, language."""
-        from .ui.config import load_config
-        cfg = load_config(start, config)
-        key = overrides.pop("key", None)
-        if key is None and overrides.get("key_file") is None:
-            key, stable = cfg.key()
-            if not stable:
-                key = None
-        kw = {"language": cfg.language, "ner": cfg.ner, "policy": getattr(cfg, "policy", None),
-              "shift_dates": getattr(cfg, "shift_dates", None),
-              "map_path": cfg.effective_map if key is not None else None}
-        kw.update(overrides)
-        anon = cls(key=key, **kw)
-        anon.seal_map = cfg.encrypt_map and kw["map_path"] == cfg.effective_map
-        return anon
+        """Use the project's settings (``.anonymizer.toml`` / ``[tool.anonymizer]``): key, map,
+        language, policy, rules."""
+        from .config import load_config
+        return cls(settings=Settings.create(load_config(start, config), **overrides))
 
-    def _engine(self) -> Engine:
-        return Engine(self.key, language=self.language, ner=self.ner, pmap=self.pmap,
-                      verify=self.verify, policy=self.policy, shift_dates=self.shift_dates)
+    # ------------------------------------------------------------------ compatibility
+    @property
+    def key(self) -> bytes:
+        return self.settings.key
 
+    @property
+    def stable(self) -> bool:
+        return self.settings.stable_key
+
+    # ------------------------------------------------------------------ detection only
     def analyze(self, text: str, language: str | None = None) -> list[Finding]:
         """Findings (start, end, kind, text, score) in a free text, offsets into ``text``."""
-        eng = Engine(self.key, language=language or self.language, ner=self.ner, pmap=self.pmap,
-                     policy=self.policy)
-        eng._setup([], language or self.language)
-        lang = language or self.language or eng._lang_of(text)
-        ner = eng.run_ner([text], lang)[0]
-        return eng.detect_text(text, ner)
+        from .formats.base import TEXT, Record, Span
+        settings = self.settings.but(language=language) if language else self.settings
+        engine = settings.engine(self.pmap)
+        rec = Record(raw=text, kind=TEXT, bodies=[Span(0, len(text))])
+        state = engine.read_structure(lambda: iter([rec]))
+        ner = [[]]
+        if settings.ner:
+            ner = engine.name_detector(state.lang).find_batch([text])
+            engine.register_names(ner)
+        return engine.detect_text(text, ner[0])
 
+    # ------------------------------------------------------------------ anonymising
     def anonymize_text(self, text: str, fmt: str | None = None) -> str:
         return self.process(text, fmt).text
 
     def process(self, text: str, fmt: str | None = None, name: str = "input") -> Result:
-        res = self._engine().process_text(text, fmt, name)
-        if self.map_path:
-            self.pmap.save(self.map_path, encrypt=self.seal_map)
-        return res
+        return self.process_documents([(name, text, fmt)])[0]
+
+    def process_documents(self, items, fields=None) -> list[Result]:
+        """Several exports in one run (one person, one pseudonym across them): ``items`` is
+        ``[(name, text, format or None)]``; one :class:`Result` per document (JSON/CSV
+        exports together in one)."""
+        from .pipeline.documents import open_documents
+        from .pipeline.run import run
+        engine = self.settings.engine(self.pmap)
+        results = run(engine, open_documents(items, fields), self.settings.executor())
+        self.settings.save_map(self.pmap)
+        return results
+
+    def anonymize_documents(self, items, fields=None) -> list[str]:
+        """The outputs of :meth:`process_documents`, one text per item, in order (item names
+        must differ)."""
+        by_name = {name: out for res in self.process_documents(items, fields) for name, out in res.outputs()}
+        return [by_name[name] for name, _, _ in items]
 
     def anonymize_file(self, src, dst, fmt: str | None = None) -> Result:
         src, dst = Path(src), Path(dst)

@@ -1,12 +1,9 @@
-"""The same job on a Dask cluster (``dask.distributed``): name detection on the workers,
-pseudonyms and rendering on the client.
+"""Dask: a folder of exports anonymised with name recognition on a cluster.
 
-Name detection (gazetteer + spaCy NER, ``NameDetector.find_batch``) is a pure function of
-(language, text): :class:`DaskNames` sends each document's distinct bodies, in chunks, to
-the cluster and gathers the findings in order.  Everything stateful — the people found,
-the keyed pseudonym map (one for the whole folder), rendering, verification — runs on the
-client in document order exactly as in a single-process run, so the output is
-byte-identical to ``anonymize SRC_DIR DST_DIR`` by construction.
+The run is the ordinary one (:func:`anonymizer.pipeline.run.run`) with the Dask executor
+(:class:`anonymizer.pipeline.executors.DaskExecutor`): only name recognition, a pure function
+of the text, moves to the workers; people, the map, rendering and verification stay in this
+process, so the output is byte-identical to ``anonymize SRC_DIR DST_DIR`` by construction.
 
 Library::
 
@@ -19,61 +16,21 @@ CLI: ``anonymize exports/ anon/ --dask tcp://scheduler:8786``.
 """
 from __future__ import annotations
 
-from pathlib import Path
 
-CHUNK = 256
-
-
-def _find_chunk(chunk: list[str], lang: str, known=frozenset()):
-    from .detect.names import NameDetector
-    det = NameDetector(lang)  # the model is cached per worker process
-    det.known = known  # the client's people: the same bodies skip NER (names.needs_ner)
-    return det.find_batch(chunk)
-
-
-class DaskNames:
-    """A name-detection executor for ``Engine.jobs`` backed by a Dask client."""
-
-    def __init__(self, client, chunk: int = CHUNK):
-        self.client = client
-        self.chunk = chunk
-
-    def find_batch(self, lang: str, texts: list[str], known=frozenset()) -> list[list]:
-        chunks = [texts[i:i + self.chunk] for i in range(0, len(texts), self.chunk)]
-        if not chunks:
-            return []
-        futures = self.client.map(_find_chunk, chunks, lang=lang, known=known, pure=False)
-        parts = self.client.gather(futures)
-        return [f for part in parts for f in part]
-
-
-def connect(address: str):
-    """A Dask client for ``--dask ADDRESS``; a one-line InputError when it cannot connect."""
-    from .errors import InputError
-    try:
-        from dask.distributed import Client
-    except ImportError:
-        raise InputError("--dask needs dask.distributed (pip install 'chat-anonymizer[scale]')") from None
-    try:
-        return Client(address, timeout="10s")
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise InputError(f"cannot reach the Dask scheduler at {address} ({exc})") from None
-
-
-def anonymize_folder_dask(src, dst, key: bytes, client, language=None, ner=True, verify=True,
-                          fmt=None, fields=None, map_path=None):
+def anonymize_folder_dask(src, dst, key: bytes, client, fmt=None, fields=None, **settings):
     """Anonymise a folder (or ``.zip``) of exports into ``dst`` (a folder, or a ``.zip``) with
-    one engine and one map, name detection on ``client``'s cluster.  Returns the results."""
-    from .pipeline.engine import Engine
-    from .formats.folder import anonymize_collection, read_collection, write_collection
-    from .render.pseudonyms import LOCALES, PseudonymMap
-    pmap = PseudonymMap(key, LOCALES.get(language or "fr", "fr_FR"))
-    if map_path and Path(map_path).exists():
-        pmap.load(map_path)
-    eng = Engine(key, language=language, ner=ner, pmap=pmap, verify=verify)
-    eng.jobs = DaskNames(client)
-    out, results, skipped = anonymize_collection(eng, read_collection(str(src)), fmt, fields)
-    write_collection(str(dst), out, str(dst).lower().endswith(".zip"))
-    if map_path:
-        eng.pmap.save(map_path)
+    one engine and one map, name recognition on ``client``'s cluster.  ``settings``: any
+    :class:`~anonymizer.settings.Settings` field (``language``, ``policy``, ``shift_dates``,
+    ``map_path``, ``ner``, ``verify``…).  Returns the results."""
+    from .formats.folder import collection_items, collection_output, read_collection, write_collection
+    from .pipeline.documents import open_documents
+    from .pipeline.run import run
+    from .settings import Settings
+    conf = Settings.create(key=key, dask=client, **settings)
+    files = read_collection(str(src))
+    items, encodings, dirs, _ = collection_items(files, fmt)
+    engine = conf.engine()
+    results = run(engine, open_documents(items, fields), conf.executor())
+    conf.save_map(engine.pmap)
+    write_collection(str(dst), collection_output(files, results, encodings, dirs), str(dst).lower().endswith(".zip"))
     return results

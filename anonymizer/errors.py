@@ -16,3 +16,7 @@ class InputError(AnonymizerError):
 
 class VerificationError(AnonymizerError):
     exit_code = EXIT_VERIFY
+
+
+class KeyProblem(InputError):
+    """The key is missing, too short, or not the one a map / allow-file was made with."""

@@ -101,12 +101,6 @@ class Identities:
         p.labels.add(label)
         return p
 
-    def link_phone(self, person: Person, number: phonenumbers.PhoneNumber) -> None:
-        """Declare that ``number`` belongs to ``person`` (contact cards, user rules)."""
-        e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-        person.phone = number
-        self.by_phone[e164] = person
-
     def name_tokens(self, dynamic: bool | None = None) -> set[str]:
         """Real name tokens (for keeping pseudonyms disjoint from real names).
 

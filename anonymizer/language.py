@@ -1,25 +1,65 @@
-"""Language of a chat (chooses the NER model, the Faker locale, default phone region)."""
+"""Languages (one table, ``rules/languages.yaml``) and the language of a chat.
+
+Everything language-dependent reads :data:`LANGUAGES`: the NER model, the Faker locale of
+the fake names, the phone regions tried first, the lingua detector's languages.
+"""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 
-SUPPORTED = ("fr", "en", "de", "es", "it", "pt", "nl")
-DEFAULT_REGION = {"fr": "FR", "en": "US", "de": "DE", "es": "ES", "it": "IT", "pt": "PT", "nl": "NL"}
-# every region a chat in that language commonly uses (each costs one phonenumbers pass)
-REGIONS = {"fr": ["FR", "BE", "CH"], "en": ["US", "GB"], "de": ["DE", "AT", "CH"], "es": ["ES", "MX"],
-           "it": ["IT"], "pt": ["PT", "BR"], "nl": ["NL", "BE"]}
+from .ruleset import load_yaml
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    lingua: str
+    spacy_model: str
+    faker_locale: str
+    phone_regions: tuple[str, ...]
+    ner_trusted: bool = False
+    veto_labels: frozenset[str] = frozenset()
+
+
+def _table():
+    data = load_yaml("languages.yaml")
+    fallback = data["fallback_model"]
+    out = {}
+    for code, row in data["languages"].items():
+        out[code] = Language(code=code, lingua=row["lingua"], spacy_model=row.get("spacy_model") or fallback,
+                             faker_locale=row["faker_locale"], phone_regions=tuple(row["phone_regions"]),
+                             ner_trusted=bool(row.get("ner_trusted")),
+                             veto_labels=frozenset(row.get("veto_labels") or ()))
+    return out, data.get("default_language", "fr")
+
+
+LANGUAGES, DEFAULT_LANGUAGE = _table()
+SUPPORTED = tuple(LANGUAGES)
+
+
+def language(code: str | None) -> Language:
+    """The row of ``code`` (the default language's for None or an unknown code)."""
+    return LANGUAGES.get(code or DEFAULT_LANGUAGE) or LANGUAGES[DEFAULT_LANGUAGE]
+
+
+def check_language(code: str | None, where: str = "") -> str | None:
+    """``code`` if supported (or None); an InputError naming the choices otherwise."""
+    if code is not None and code not in LANGUAGES:
+        from .errors import InputError
+        raise InputError(f"{where}unsupported language {code!r} (choose from {', '.join(SUPPORTED)})")
+    return code
 
 
 @lru_cache(maxsize=1)
 def _detector():
-    from lingua import Language, LanguageDetectorBuilder
-    langs = [Language.FRENCH, Language.ENGLISH, Language.GERMAN, Language.SPANISH,
-             Language.ITALIAN, Language.PORTUGUESE, Language.DUTCH]
-    return LanguageDetectorBuilder.from_languages(*langs).with_low_accuracy_mode().build()
+    import lingua
+    langs = [getattr(lingua.Language, row.lingua) for row in LANGUAGES.values()]
+    return lingua.LanguageDetectorBuilder.from_languages(*langs).with_low_accuracy_mode().build()
 
 
-def detect_language(texts: list[str], default: str = "fr") -> str:
+def detect_language(texts: list[str], default: str = DEFAULT_LANGUAGE) -> str:
     sample = "\n".join(t for t in texts if t and len(t) > 3)[:20000]
     if len(sample) < 10:
         return default
@@ -131,57 +171,3 @@ def group_by_language(texts: list[str], lang: str) -> dict[str, list[int]] | Non
     for i, c in enumerate(langs):
         groups.setdefault(c, []).append(i)
     return groups
-
-
-def find_names_by_language(engine, texts: list[str], lang: str, find, groups=None) -> list[list] | None:
-    """Name findings of a mixed chat's ``texts``, each found by its own language's
-    detector: ``find(lang, texts) -> [[Finding]]`` runs one group.  None when the chat is
-    not mixed (or the language was given: ``engine.language``) — the caller runs ``lang``.
-    ``groups``: :func:`group_by_language`'s answer, when already known."""
-    if getattr(engine, "language", None):
-        return None
-    groups = groups or group_by_language(texts, lang)
-    if groups is None:
-        return None
-    out: list = [None] * len(texts)
-    for code in sorted(groups, key=lambda c: (c != lang, c)):
-        idx = groups[code]
-        for i, res in zip(idx, find(code, [texts[i] for i in idx])):
-            out[i] = res
-    return out
-
-
-class MixedNameRunner:
-    """A ``parallel.NameRunner`` for the streaming pass that sends each batch's messages to
-    their language's detector when the chat is mixed (one runner per language, made on
-    first use); otherwise exactly the chat language's runner."""
-
-    def __init__(self, engine, lang: str, runner, jobs=1):
-        self.engine, self.lang, self.runner, self.jobs = engine, lang, runner, jobs
-        self.others: dict = {}
-
-    def _find(self, code, texts):
-        if code == self.lang:
-            return self.runner.find(texts)
-        if code not in self.others:
-            from .pipeline.executors import NameRunner
-            jobs = 1 if isinstance(self.jobs, int) else self.jobs  # one fork pool: the main runner's
-            self.others[code] = NameRunner(self.engine._ner(code), jobs)
-        return self.others[code].find(texts)
-
-    def find(self, texts: list[str]) -> list[list]:
-        return self.submit(texts)()
-
-    def submit(self, texts: list[str]):
-        """As ``NameRunner.submit``: a monolingual batch goes to the workers at once; a
-        mixed one is run here, language by language."""
-        groups = None if getattr(self.engine, "language", None) else group_by_language(texts, self.lang)
-        if groups is None:
-            return self.runner.submit(texts)
-        out = find_names_by_language(self.engine, texts, self.lang, self._find, groups)
-        return lambda: out
-
-    def close(self):
-        for r in self.others.values():
-            r.close()
-        self.runner.close()

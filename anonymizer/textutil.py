@@ -76,6 +76,3 @@ PARTICLES = {"le", "la", "de", "du", "des", "d'", "van", "von", "der", "den", "d
 def name_tokens(label: str) -> list[str]:
     return NAME_TOKEN_RE.findall(label)
 
-
-def is_word_char(c: str) -> bool:
-    return c.isalnum() or c == "_"

@@ -20,7 +20,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from anonymizer.detect.extra import EXTRA_KINDS  # noqa: E402
-from anonymizer.pipeline.engine import Engine  # noqa: E402
+from anonymizer.settings import Settings  # noqa: E402
 
 MARK = re.compile(r"\[\[([A-Z_]+)\|(.+?)\]\]")
 
@@ -53,8 +53,8 @@ def main(argv=None) -> int:
         text, gold = parse(row["text"])
         lang = row.get("lang", "fr")
         if lang not in engines:
-            eng = Engine(b"benchmark-key-0123456789", language=lang, ner=False)
-            eng._setup([], lang)
+            eng = Settings.create(key=b"benchmark-key-0123456789", language=lang, ner=False).engine()
+            eng.read_structure(lambda: iter([]))
             engines[lang] = eng
         eng = engines[lang]
         found = [f for f in eng.detect_text(text) if f.kind in EXTRA_KINDS]

@@ -38,3 +38,15 @@ def run_cli(args, env_key=KEY, input_bytes=None):
     res = runner.invoke(main, [str(a) for a in args], env=env, input=input_bytes,
                         catch_exceptions=False)
     return res
+
+
+def run_documents(items, fields=None, **settings):
+    """One run of the run loop over ``items`` ([(name, text or Decoded, format)]) with
+    Settings built from ``settings`` (key defaults to KEY): (engine, results)."""
+    from anonymizer.pipeline.documents import open_documents
+    from anonymizer.pipeline.run import run
+    from anonymizer.settings import Settings
+    settings.setdefault("key", KEY)
+    conf = Settings.create(**settings)
+    engine = conf.engine()
+    return engine, run(engine, open_documents(items, fields), conf.executor())

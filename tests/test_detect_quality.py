@@ -12,7 +12,7 @@ import pytest
 
 from anonymizer.detect.base import EMAIL, PERSON, PHONE, URL
 from anonymizer.detect.emails import find_emails
-from anonymizer.detect.gazetteer import _USER, detector, load_user_rules
+from anonymizer.detect.gazetteer import WordRules, detector
 from anonymizer.detect.phones import PhoneDetector
 from anonymizer.detect.urls import find_urls
 
@@ -29,8 +29,8 @@ def found(anon, text, lang, kind):
     return [f.text for f in anon.analyze(text, lang) if f.kind == kind]
 
 
-def names(text):
-    return [f.text for f in detector().find(text)]
+def names(text, rules=None):
+    return [f.text for f in (detector(rules) if rules else detector()).find(text)]
 
 
 # ------------------------------------------------------------------ names (gazetteer + cues)
@@ -82,23 +82,20 @@ def test_ambiguous_names_need_a_capital_or_a_cue():
 
 def test_user_rules(tmp_path):
     rules = tmp_path / "rules.yaml"
-    rules.write_text("allow: [Tamsin]\ndeny: [titou]\n", encoding="utf-8")
-    saved = {k: set(v) for k, v in _USER.items()}
-    try:
-        load_user_rules(rules)
-        assert names("thanks Tamsin!!") == []
-        assert names("on attend titou") == ["titou"]
-    finally:
-        for k, v in saved.items():
-            _USER[k].clear()
-            _USER[k].update(v)
+    rules.write_text("allow: [Tamsin]\ndeny: [titou, zorblax]\n", encoding="utf-8")
+    mine = WordRules.load([rules])
+    assert names("thanks Tamsin!!", mine) == []
+    assert names("on attend titou", mine) == ["titou"]
+    assert names("le chat de zorblax est là", mine) == ["zorblax"]
+    # the rules belong to the engine that loaded them: nobody else sees them
+    assert names("thanks Tamsin!!") == ["Tamsin"] and names("le chat de zorblax est là") == []
     bad = tmp_path / "bad.yaml"
     bad.write_text("allow: 3\n", encoding="utf-8")
     with pytest.raises(ValueError, match="must be a list"):
-        load_user_rules(bad)
+        WordRules.load([bad])
     bad.write_text("colours: [red]\n", encoding="utf-8")
     with pytest.raises(ValueError, match="unknown key"):
-        load_user_rules(bad)
+        WordRules.load([bad])
 
 
 def test_cli_rules_option(tmp_path, keyenv):
@@ -110,20 +107,17 @@ def test_cli_rules_option(tmp_path, keyenv):
                     encoding="utf-8")
     rules = tmp_path / "r.yaml"
     rules.write_text("deny: [titou]\n", encoding="utf-8")
-    saved = {k: set(v) for k, v in _USER.items()}
-    try:
-        res = CliRunner().invoke(main, ["run", str(chat), "-", "--rules", str(rules), "-q", "--no-verify"],
-                                 catch_exceptions=False)
-        assert res.exit_code == 0, res.output
-        assert "titou" not in res.output and "dis à " in res.output
-        rules.write_text("deny: nope\n", encoding="utf-8")
-        res = CliRunner().invoke(main, ["run", str(chat), "-", "--rules", str(rules), "-q"])
-        assert res.exit_code == 2
-        assert "Traceback" not in res.output and "must be a list" in res.output
-    finally:
-        for k, v in saved.items():
-            _USER[k].clear()
-            _USER[k].update(v)
+    res = CliRunner().invoke(main, ["run", str(chat), "-", "--rules", str(rules), "-q", "--no-verify"],
+                             catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    assert "titou" not in res.output and "dis à " in res.output
+    # a later run without --rules in the same process does not inherit them
+    res = CliRunner().invoke(main, ["run", str(chat), "-", "-q", "--no-ner"], catch_exceptions=False)
+    assert "dis à titou" in res.output
+    rules.write_text("deny: nope\n", encoding="utf-8")
+    res = CliRunner().invoke(main, ["run", str(chat), "-", "--rules", str(rules), "-q"])
+    assert res.exit_code == 2
+    assert "Traceback" not in res.output and "must be a list" in res.output
 
 
 # ------------------------------------------------------------------ full detection path (NER + gazetteer)

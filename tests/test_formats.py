@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from hypothesis import given, settings, strategies as st
 
 from anonymizer.ui.cli import main
-from anonymizer.pipeline.engine import Engine
-from anonymizer.formats import anonymize_document, anonymize_documents, detect_format
+from anonymizer import Anonymizer
+from anonymizer.formats import detect_format
 from anonymizer.formats.jsonbase import Collector
 from anonymizer.formats.jsondoc import Editor, Style, detect_style, parse_json, plain
 
@@ -33,7 +33,16 @@ SAMPLE_FORMATS = {
 
 
 def eng(**kw):
-    return Engine(KEY, language=kw.pop("language", "fr"), ner=False, **kw)
+    return Anonymizer(key=KEY, language=kw.pop("language", "fr"), ner=False, **kw)
+
+
+def anonymize_document(anon, text, fmt, name):
+    res = anon.process(text, fmt, name)
+    return res.text, res
+
+
+def anonymize_documents(anon, items):
+    return [(out, None) for out in anon.anonymize_documents(items)]
 
 
 def read(p: Path) -> str:
@@ -51,12 +60,12 @@ def test_sample_detected_and_round_trips(name, fmt):
     text = _read(SAMPLES / name)
     if fmt != "slack":
         assert detect_format(text) == fmt
-    from anonymizer.formats import LINE_FORMATS, _collect, parse
+    from anonymizer.formats import LINE_FORMATS, collect_document, parse
     if fmt in LINE_FORMATS:
         assert "".join(r.raw for r in parse(text, fmt)) == text
     else:
         col = Collector()
-        ed = _collect(col, text, fmt)
+        ed = collect_document(col, text, fmt)
         assert col.records, "no text value collected"
         # rewriting every collected text value with itself changes no byte
         for rec, slot in zip(col.records, col.slots):

@@ -84,7 +84,7 @@ def test_preview_is_redacted():
 
 
 def test_config_from_pyproject_and_toml(tmp_path):
-    from anonymizer.ui.config import load_config
+    from anonymizer.config import load_config
     from anonymizer.errors import InputError
     (tmp_path / ".git").mkdir()
     (tmp_path / "pyproject.toml").write_text(

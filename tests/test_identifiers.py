@@ -27,17 +27,16 @@ from anonymizer.render import fakes
 from anonymizer.api import Anonymizer
 from anonymizer.ui.cli import main
 from anonymizer.detect.idrules import pattern
-from anonymizer.pipeline.engine import Engine
-from anonymizer.render.pseudonyms import PseudonymMap
+from anonymizer.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY = b"identifier-test-key-0123456789"
 CHAT_KEY = "identifier-test-key-0123456789"
 
 
-def engine(lang="fr", key=KEY, **kw) -> Engine:
-    eng = Engine(key, language=lang, ner=False, **kw)
-    eng._setup([], lang)
+def engine(lang="fr", key=KEY, **kw):
+    eng = Settings.create(key=key, language=lang, ner=False, **kw).engine()
+    eng.read_structure(lambda: iter([]))
     return eng
 
 
@@ -290,7 +289,7 @@ CHAT = ("22/01/2025, 18:43 - Camille Martin: mon IBAN c'est FR76 3000 6000 0112 
 
 
 def test_whatsapp_export_end_to_end_with_verification():
-    res = Engine(KEY, language="fr", ner=False).process_text(CHAT, name="chat")
+    res = Anonymizer(key=KEY, language="fr", ner=False).process(CHAT, name="chat")
     out = res.text
     for real in ("FR76 3000 6000", "rue des Lilas", "69003", "Lyon", "yasmine.benali", "AB-123-CD", "82.64.12.7"):
         assert real not in out
@@ -301,16 +300,16 @@ def test_whatsapp_export_end_to_end_with_verification():
 
 
 def test_policy_redact_keep_replace_in_the_engine():
-    eng = Engine(KEY, language="fr", ner=False, policy={"IBAN": "redact", "city": "keep"})
-    out = eng.process_text(CHAT, name="chat").text
+    eng = Anonymizer(key=KEY, language="fr", ner=False, policy={"IBAN": "redact", "city": "keep"})
+    out = eng.process(CHAT, name="chat").text
     assert "mon IBAN c'est <IBAN>\n" in out
     assert " Lyon, insta" in out and "69003" not in out and "rue des Lilas" not in out
 
 
 def test_policy_applies_to_base_kinds():
-    eng = Engine(KEY, language="fr", ner=False, policy={"PERSON": "keep", "PHONE": "redact"})
-    out = eng.process_text("22/01/2025, 18:43 - Camille Martin: appelle moi au 06 12 34 56 78\n",
-                           name="chat").text
+    eng = Anonymizer(key=KEY, language="fr", ner=False, policy={"PERSON": "keep", "PHONE": "redact"})
+    out = eng.process("22/01/2025, 18:43 - Camille Martin: appelle moi au 06 12 34 56 78\n",
+                      name="chat").text
     assert out == "22/01/2025, 18:43 - Camille Martin: appelle moi au <PHONE>\n"
 
 
@@ -375,7 +374,7 @@ SHIFT_CHAT = ("30/01/2025, 18:43 - Camille: on se voit le 12 mars 2025 ? score 3
 
 
 def test_shift_dates_moves_headers_and_text_dates_keeping_weekdays_and_order():
-    out = Engine(KEY, language="fr", ner=False, shift_dates=-14).process_text(SHIFT_CHAT, name="c").text
+    out = Anonymizer(key=KEY, language="fr", ner=False, shift_dates=-14).process(SHIFT_CHAT, name="c").text
     heads = re.findall(r"^(\d\d/\d\d/\d{4}), (\d\d:\d\d)", out, re.M)
     assert [h[0] for h in heads] == ["16/01/2025", "19/01/2025"] and [h[1] for h in heads] == ["18:43", "09:05"]
     for new, old in zip(heads, ("30/01/2025", "02/02/2025")):
@@ -390,20 +389,20 @@ def test_shift_dates_moves_headers_and_text_dates_keeping_weekdays_and_order():
     ("22.01.25, 18:43 - Camille: hallo\n", "08.01.25, 18:43"),
 ])
 def test_shift_dates_keeps_each_header_layout(chat, first):
-    out = Engine(KEY, ner=False, shift_dates=-14).process_text(chat, name="c").text
+    out = Anonymizer(key=KEY, ner=False, shift_dates=-14).process(chat, name="c").text
     assert out.startswith(first)
 
 
 def test_shift_dates_auto_is_keyed_whole_weeks_and_stored_in_the_map():
-    pm = PseudonymMap(KEY)
-    a = Engine(KEY, language="fr", ner=False, pmap=pm, shift_dates="auto").process_text(SHIFT_CHAT, name="c").text
-    b = Engine(KEY, language="fr", ner=False, shift_dates="auto").process_text(SHIFT_CHAT, name="c").text
+    first = Anonymizer(key=KEY, language="fr", ner=False, shift_dates="auto")
+    a = first.process(SHIFT_CHAT, name="c").text
+    b = Anonymizer(key=KEY, language="fr", ner=False, shift_dates="auto").process(SHIFT_CHAT, name="c").text
     assert a.splitlines()[0][:10] == b.splitlines()[0][:10] != "30/01/2025"
-    days = int(pm.entries["date_shift"]["auto"])
+    days = int(first.pmap.entries["date_shift"]["auto"])
     assert days % 7 == 0 and days < 0
-    c = Engine(b"another-key-0123456789abc", language="fr", ner=False, shift_dates="auto")
-    c.process_text(SHIFT_CHAT, name="c")
-    assert c.date_shift % 7 == 0
+    c = Anonymizer(key=b"another-key-0123456789abc", language="fr", ner=False, shift_dates="auto")
+    c.process(SHIFT_CHAT, name="c")
+    assert int(c.pmap.entries["date_shift"]["auto"]) % 7 == 0
 
 
 def test_shift_dates_from_cli_library_and_config(tmp_path, monkeypatch):

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from anonymizer import Anonymizer, formats
-from anonymizer.pipeline.engine import Engine
+from tests.conftest import run_documents
 from anonymizer.language import detect_language, message_languages
 
 from .conftest import KEY, SAMPLES
@@ -37,11 +37,9 @@ def test_mixed_chat_gets_one_language_per_message():
     assert message_languages(bs, "en") == [lang for _, _, lang, _ in MIXED]
 
 
-@pytest.mark.parametrize("stream", [True, False])
-def test_mixed_chat_names_found_with_each_message_model(stream):
-    eng = Engine(KEY.encode())
-    eng.stream = stream
-    res = eng.process_text(MIXED_TEXT, "whatsapp")
+@pytest.mark.parametrize("batch", [1, 10_000])
+def test_mixed_chat_names_found_with_each_message_model(batch):
+    eng, (res,) = run_documents([("chat", MIXED_TEXT, "whatsapp")], batch_size=batch, key=KEY)
     assert res.language == "en"
     # one name detector per language the messages are in, not only the chat's
     assert {"fr", "en", "de"} <= set(eng._name_detectors)
@@ -56,8 +54,7 @@ def test_mixed_chat_names_found_with_each_message_model(stream):
     assert "juste avant la soirée" in out
 
 def test_explicit_language_turns_per_message_detection_off():
-    eng = Engine(KEY.encode(), language="en")
-    res = eng.process_text(MIXED_TEXT, "whatsapp")
+    eng, (res,) = run_documents([("chat", MIXED_TEXT, "whatsapp")], language="en", key=KEY)
     assert set(eng._name_detectors) == {"en"}
     assert "juste" in {rep.original for _, rep in res.replacements}  # the English model on French
 

@@ -125,9 +125,8 @@ def chats(draw):
 
 
 def anonymize_chat(text: str, fmt: str | None = None):
-    from anonymizer.pipeline.engine import Engine
-    eng = Engine(KEY, language="fr", ner=False, verify=True)
-    return eng.process_text(text, fmt, "chat.txt")
+    from anonymizer import Anonymizer
+    return Anonymizer(key=KEY, language="fr", ner=False, verify=True).process(text, fmt, "chat.txt")
 
 
 def check_chat(text: str, fmt: str, planted: dict) -> None:

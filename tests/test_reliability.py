@@ -422,7 +422,7 @@ def test_nickname_known_only_from_the_map_does_not_go_out(tmp_path):
     assert "zorglub" not in (tmp_path / "out.txt").read_text(encoding="utf-8").lower()
 
 
-# tampering with a real result shows each invariant of verify_output can fail
+# tampering with a real result shows each invariant of the verifier can fail
 def _tamper_drop_line(out):
     lines = out.splitlines(keepends=True)
     return "".join(lines[:2] + lines[3:])
@@ -442,21 +442,23 @@ TAMPER = {
 }
 
 
+@pytest.mark.parametrize("batch", [1, 20_000])
 @pytest.mark.parametrize("case", sorted(TAMPER))
-def test_verify_output_invariants(case):
-    from anonymizer import formats
-    from anonymizer.pipeline.engine import Engine
+def test_verifier_catches_each_tampering(case, batch):
+    """The one verifier (pipeline/verify.py), the one every entry point uses, on a real
+    run's output tampered with after the run."""
     from anonymizer.errors import VerificationError
-    eng = Engine(KEY.encode(), language="fr", ner=False, verify=False)
-    res = eng.process_text(CHAT, "whatsapp", "chat.txt")
-    records = list(formats.parse(CHAT, "whatsapp"))
-    eng.verify_output(CHAT, res, records, "whatsapp", "chat.txt")  # the real output passes
+    from anonymizer.pipeline.verify import Verifier
+    from tests.conftest import run_documents
+    eng, (res,) = run_documents([("chat.txt", CHAT, "whatsapp")], key=KEY, language="fr",
+                                ner=False, verify=False, batch_size=batch)
+    Verifier(eng).verify(res.doc, batch)  # the real output passes
     tamper, word = TAMPER[case]
     bad = tamper(res.text)
     assert bad != res.text
-    res.text = bad
+    res.doc.chunks = [bad.encode("utf-8")]
     with pytest.raises(VerificationError) as info:
-        eng.verify_output(CHAT, res, records, "whatsapp", "chat.txt")
+        Verifier(eng).verify(res.doc, batch)
     msg = str(info.value)
     words = (word,) if isinstance(word, str) else word
     assert "chat.txt: verification failed" in msg and "\n" not in msg

@@ -99,15 +99,15 @@ def test_leak_checker_finds_what_it_should():
 # ----------------------------------------------------------------------------- positions
 def _result(raws, reps_by_record):
     """An engine Result built by hand: ``reps_by_record[i]`` = [(start, end, new, kind, score)]."""
-    from anonymizer.pipeline.engine import Result
     from anonymizer.formats.base import Replacement, apply_replacements
-    res = Result(text="", format="plain", language="fr", messages=len(raws))
+    from anonymizer.pipeline.documents import LineDocument
+    from anonymizer.pipeline.run import Result
+    res = Result(doc=LineDocument("chat.txt", "".join(raws), "plain"), language="fr", messages=len(raws))
     for ri, raw in enumerate(raws):
         reps = [Replacement(s, e, new, kind, "test", score, raw[s:e])
                 for s, e, new, kind, score in reps_by_record.get(ri, [])]
         res.replacements += [(ri, rep) for rep in reps]
         res.texts.append(apply_replacements(raw, reps))
-    res.text = "".join(res.texts)
     return res
 
 

@@ -57,10 +57,10 @@ def test_digit_tails_match_the_plain_scan():
 # ------------------------------------------------------------------ repeats and --jobs
 def test_repeated_bodies_get_equal_but_separate_findings():
     from anonymizer.detect.names import NameDetector
-    from anonymizer.pipeline.executors import find_names
+    from anonymizer.pipeline.executors import InProcess, NameRunner
     det = NameDetector("fr")
     texts = ["Tu as vu Bérénice Castafiore hier ?", "ok", "Tu as vu Bérénice Castafiore hier ?"]
-    out = find_names(det, texts)
+    out = NameRunner(det, InProcess()).find(texts)
     direct = det.find_batch(texts)
     assert [[(f.start, f.end, f.kind) for f in r] for r in out] == \
            [[(f.start, f.end, f.kind) for f in r] for r in direct]
@@ -68,14 +68,13 @@ def test_repeated_bodies_get_equal_but_separate_findings():
 
 
 def test_jobs_2_output_is_byte_identical_to_jobs_1(tmp_path):
-    from anonymizer.pipeline.engine import Engine
+    from anonymizer import Anonymizer
     from anonymizer.pipeline.executors import CHUNK
     src = tmp_path / "chat.txt"
     chatgen.write(src, "fr", 1500, seed=3)
     text = src.read_text(encoding="utf-8")
     assert len({b for b, _ in chatgen.labelled("fr", 1500, seed=3)}) >= 2 * CHUNK  # workers used
-    eng = Engine(KEY.encode())
-    one = eng.process_text(text, None, "chat.txt").text
+    one = Anonymizer(key=KEY).process(text, None, "chat.txt").text
     r = _cli(src, tmp_path / "out2.txt", "--jobs", "2", "-q", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     two = (tmp_path / "out2.txt").read_text(encoding="utf-8")
@@ -123,6 +122,15 @@ def test_dask_local_cluster_matches_the_cli_byte_for_byte(tmp_path):
         assert r.returncode == 0, r.stderr
         assert _tree(tmp_path / "cli_dask_out") == expected
         assert any(client.run(lambda: __import__("sys").modules.get("spacy") is not None).values())
+        # the same settings object as the CLI: a per-kind policy and a date shift hold on Dask too
+        r = _cli(src, tmp_path / "cli_opts", "-q", "--policy", "EMAIL=redact", "--shift-dates", "-28",
+                 cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+        with_opts = _tree(tmp_path / "cli_opts")
+        assert with_opts != expected and any(b"<EMAIL>" in v for v in with_opts.values())
+        anonymize_folder_dask(src, tmp_path / "dask_opts", KEY.encode(), client,
+                              policy={"EMAIL": "redact"}, shift_dates=-28)
+        assert _tree(tmp_path / "dask_opts") == with_opts
 
 
 def test_dask_unreachable_scheduler_is_a_one_line_error(tmp_path):
@@ -154,14 +162,14 @@ def test_lazy_input_lines_are_split_lines():
 
 
 def test_lazy_input_gives_the_same_output_as_the_str(tmp_path):
-    from anonymizer.pipeline.engine import Engine
+    from anonymizer import Anonymizer
     from anonymizer.io import decode_bytes
     src = tmp_path / "chat.txt"
     chatgen.write(src, "fr", 800, seed=11)
     data = src.read_bytes() + TRICKY.encode("utf-8")[3:]  # CR-only and unterminated lines too
-    one = Engine(KEY.encode()).process_text(data.decode("utf-8"), "whatsapp", "c").text
+    one = Anonymizer(key=KEY).process(data.decode("utf-8"), "whatsapp", "c").text
     dec = decode_bytes(data, "c", lazy=True)
-    two = Engine(KEY.encode()).process_text(dec, "whatsapp", "c").text
+    two = Anonymizer(key=KEY).process_documents([("c", dec, "whatsapp")])[0].text
     assert dec.lazy and one == two and one != data.decode("utf-8")
 
 
@@ -178,20 +186,20 @@ def test_bad_utf8_after_the_first_megabyte_is_a_one_line_error(tmp_path):
 
 def test_spilled_names_come_back_as_the_engines_people():
     from anonymizer.detect.base import PERSON, Finding
-    from anonymizer.pipeline.engine import Engine
-    from anonymizer.pipeline.run import _Spill
-    eng = Engine(KEY.encode())
+    from anonymizer.pipeline.spill import Spill
+    from anonymizer.settings import Settings
+    eng = Settings.create(key=KEY).engine()
     p = eng.identities.add_name("Bérénice Castafiore", dynamic=True)
-    spill = _Spill(eng)
+    spill = Spill(eng)
     spill.write({3: [Finding(0, 8, PERSON, "Bérénice", 0.8, "gazetteer", {"person": p})]})
     spill.write({9: [Finding(4, 9, PERSON, "Tintin", 0.85, "ner", {"x": 1})]})
     raw = spill.fh
     raw.seek(0)
     assert b"Castafiore" not in raw.read() and b"Tintin" not in (raw.seek(0) or raw.read())
-    assert spill.pop(0) == [] and spill.pop(3)[0].data["person"] is p
-    got = spill.pop(9)
-    assert got == [Finding(4, 9, PERSON, "Tintin", 0.85, "ner", {"x": 1})]
-    assert spill.pop(10) == []
+    got = [spill.pop() for _ in range(11)]  # bodies 0..10, in order
+    assert got[0] == [] and got[3][0].data["person"] is p
+    assert got[9] == [Finding(4, 9, PERSON, "Tintin", 0.85, "ner", {"x": 1})]
+    assert got[10] == [] and all(got[i] == [] for i in (1, 2, 4, 5, 6, 7, 8))
     spill.close()
 
 

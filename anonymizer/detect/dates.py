@@ -41,7 +41,7 @@ _LOOKUP["maerz"] = ("de", 3, False)
 _LOOKUP["setiembre"] = ("es", 9, False)
 _MONTH_RX = "|".join(regex.escape(k) for k in sorted(_LOOKUP, key=len, reverse=True))
 
-_DATE = regex.compile(
+DATE_RE = regex.compile(
     rf"""(?ix)
     (?P<iso>(?P<iy>(?:19|20)\d\d)-(?P<im>\d\d)-(?P<id>\d\d))
   | (?P<num>(?P<a>\d{{1,2}})(?P<sep>[./-])(?P<b>\d{{1,2}})(?:(?P=sep)(?P<y>\d{{4}}|\d{{2}}))?)(?![\d./-]*\d)
@@ -50,7 +50,7 @@ _DATE = regex.compile(
     """)
 
 
-def _parse(m) -> tuple[dt.date, bool] | None:
+def parse_date(m) -> tuple[dt.date, bool] | None:
     try:
         if m.group("iso"):
             return dt.date(int(m.group("iy")), int(m.group("im")), int(m.group("id"))), True
@@ -78,10 +78,10 @@ def find_dobs(text: str, engine=None) -> list[Finding]:
         return []
     out = []
     for cue in pattern("dob_context").finditer(text):
-        m = _DATE.match(text, cue.end())
+        m = DATE_RE.match(text, cue.end())
         if m is None:
             continue
-        parsed = _parse(m)
+        parsed = parse_date(m)
         if parsed is None:
             continue
         end = m.end()
@@ -90,8 +90,8 @@ def find_dobs(text: str, engine=None) -> list[Finding]:
         out.append(Finding(m.start(), end, DOB, text[m.start():end], 0.95, "dob"))
     # the cue after the date: "ich bin am 3. Oktober 1989 geboren", "I was 12/03/1990 born"…
     for cue in _PRE_AM.finditer(text):
-        m = _DATE.match(text, cue.end())
-        if m is None or not _POST_CUE.match(text, m.end()) or _parse(m) is None:
+        m = DATE_RE.match(text, cue.end())
+        if m is None or not _POST_CUE.match(text, m.end()) or parse_date(m) is None:
             continue
         if any(f.start == m.start() for f in out):
             continue
@@ -120,8 +120,8 @@ def _month_like(original: str, month: int) -> str:
 
 
 def render_date(text: str, new: dt.date) -> str | None:
-    """``text`` (one date as matched by ``_DATE``) rewritten as ``new`` in the same layout."""
-    m = _DATE.fullmatch(text)
+    """``text`` (one date as matched by ``DATE_RE``) rewritten as ``new`` in the same layout."""
+    m = DATE_RE.fullmatch(text)
     if m is None:
         return None
     parts = []
@@ -159,8 +159,8 @@ def render_date(text: str, new: dt.date) -> str | None:
 
 
 def parse_date(text: str) -> tuple[dt.date, bool] | None:
-    m = _DATE.fullmatch(text)
-    return _parse(m) if m else None
+    m = DATE_RE.fullmatch(text)
+    return parse_date(m) if m else None
 
 
 def render_dob(f: Finding, engine) -> str:

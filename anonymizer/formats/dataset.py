@@ -59,10 +59,6 @@ def parse_jsonl(text: str):
         pos += len(line)
 
 
-def looks_like_rows(tree) -> bool:
-    return isinstance(tree, list) and bool(tree) and all(isinstance(r, dict) for r in tree[:20])
-
-
 def collect_row(col, node, fields=None, key=None):
     text_keys, name_keys = _roles(fields)
     lower_t = {k.lower() for k in text_keys}
@@ -181,6 +177,11 @@ class CsvEditor:
 
     def value_of(self, node: Field) -> str:
         return node.value
+
+    def offset_of(self, node: Field, i: int) -> int:
+        """Where character ``i`` of ``node``'s value sits in the source text (about: a
+        doubled quote before it shifts it by one)."""
+        return node.start + (1 if node.quoted else 0) + i
 
     def replace_spans(self, node: Field, reps):
         if not reps:

@@ -30,12 +30,12 @@ def read_collection(src: str) -> list[tuple[str, bytes]]:
         return [(i.filename, b"" if i.is_dir() else z.read(i)) for i in z.infolist()]
 
 
-def anonymize_collection(engine, files, fmt=None, fields=None):
-    """``files``: [(relative path, bytes)] -> ([(path, bytes)], [Result], skipped paths)."""
-    from . import anonymize_documents
+def collection_items(files, fmt=None):
+    """``files``: [(relative path, bytes)] -> (items for the run: [(path, text, format)],
+    their encodings by path, zip directory entries, skipped paths (not text))."""
     names = {Path(n).name for n, _ in files}
     slack = fmt == "slack" or {"users.json", "channels.json"} & names
-    docs, encs, skipped, dirs = [], [], [], set()
+    items, encodings, skipped, dirs = [], {}, [], set()
     for name, data in files:
         if name.endswith("/"):   # a zip's directory entry: kept as is, in its place
             dirs.add(name)
@@ -48,19 +48,18 @@ def anonymize_collection(engine, files, fmt=None, fields=None):
         f = fmt
         if slack and name.lower().endswith(".json"):
             f = "slack"
-        docs.append((name, dec.text, f))
-        encs.append(dec.encoding)
-    if not docs:
+        items.append((name, dec.text, f))
+        encodings[name] = dec.encoding
+    if not items:
         raise InputError("no text export in the folder")
-    done = anonymize_documents(engine, docs, fields)
-    by_name = {d[0]: encode_text(new, enc) for d, enc, (new, _) in zip(docs, encs, done)}
-    out = [(name, b"" if name in dirs else by_name[name]) for name, _ in files
-           if name in by_name or name in dirs]
-    results = []
-    for _, res in done:
-        if all(res is not r for r in results):
-            results.append(res)
-    return out, results, skipped
+    return items, encodings, dirs, skipped
+
+
+def collection_output(files, results, encodings, dirs):
+    """[(path, bytes)] of the output, in the input's order (zip directory entries kept)."""
+    by_name = {name: encode_text(text, encodings[name]) for res in results for name, text in res.outputs()}
+    return [(name, b"" if name in dirs else by_name[name]) for name, _ in files
+            if name in by_name or name in dirs]
 
 
 def write_collection(dst: str, out, as_zip: bool) -> None:

@@ -275,6 +275,11 @@ class Editor:
                 s, e = mapping[s], mapping[e]
             self.edits.append((node.start + offs[s], node.start + offs[e], encode_fragment(new, st)))
 
+    def offset_of(self, node: JStr, i: int) -> int:
+        """Where character ``i`` of ``node``'s value sits in the source text."""
+        offs = char_offsets(self.text[node.start:node.end])
+        return node.start + offs[min(max(i, 0), len(offs) - 1)]
+
     def replace_value(self, node, new) -> None:
         """Replace a whole string (keeping its quotes) or number."""
         if isinstance(node, JStr):

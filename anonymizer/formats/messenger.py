@@ -79,7 +79,7 @@ def _thread_path(col, tree, tp):
     walk(tree.get("messages"))
 
     def fix(engine):
-        fake = engine.pmap._shape("fbthread", last, last, 0)
+        fake = engine.pmap.shaped("fbthread", last, last, 0)
         ed.replace_value(tp, real[:len(real) - len(last)] + fake)
         for u in uris:
             v = ed.value_of(u)

@@ -48,10 +48,6 @@ def system_rules():
     return pats, split_re, set(data["pronouns"]), tuple(data["markers"]), tuple(data["attachment_suffixes"])
 
 
-def is_header(line: str) -> bool:
-    return HEADER_RE.match(line) is not None
-
-
 def looks_like_whatsapp(sample: str) -> float:
     """Share of the sample's lines that begin with a WhatsApp header."""
     lines = [l for l in split_lines(sample)][:400]

@@ -1,30 +1,31 @@
-"""Name detection over many bodies: repeated bodies once, and optionally in worker processes.
+"""Where detection runs: one executor protocol, chosen by the settings (never by a type test).
 
-``Engine.run_ner`` hands every body of the run to :func:`find_names`.  Name detection
-(gazetteer + spaCy NER through Presidio, ``NameDetector.find_batch``) is a pure function of
-the text, so:
+* :class:`InProcess` — everything in this process (``--jobs 1``, the library's default);
+* :class:`ForkPool` — ``--jobs N``: name recognition on N forked workers that load their own
+  model while this process reads the chat's structure, cheap detectors on workers forked
+  with the engine's state, verification batches on workers;
+* :class:`DaskExecutor` — ``--dask ADDRESS``: name recognition on a Dask cluster.
 
-* each distinct body is analysed once and its findings copied to every repeat
-  ("ok", "merci 🙏", forwarded messages…);
-* with ``jobs > 1`` the distinct bodies are cut into chunks analysed by ``jobs`` worker
-  processes (forked after the model is loaded, so no worker loads it again), and the
-  results are put back in document order.
+Detection is a pure function of the text and of the people known, so it can move to other
+processes.  Everything stateful — registering people, the pseudonym map, rendering,
+verification verdicts — stays in the calling process, in document order, so the output is the
+same for every executor by construction.
 
-Everything stateful — registering the people NER found, the pseudonym map, rendering,
-verification — stays in the calling process and runs in document order on the same
-findings, so the output is the same for every ``jobs`` by construction (no shared
-mutable state between workers, nothing to merge).
+The runners below drive an executor over the successive batches of one run:
+:class:`NameRunner` (NER, repeated bodies once, bounded cache), :class:`MixedNameRunner`
+(per-message language in mixed chats) and :class:`DetectRunner` (cheap detectors).
 """
 from __future__ import annotations
 
 import multiprocessing as mp
-import os
 import signal
 from dataclasses import replace
 
 CHUNK = 256  # bodies per task: big enough for nlp.pipe batches, small enough to balance
 
-_WORKER_DET = None  # the NameDetector inherited by forked workers
+
+def fork_available() -> bool:
+    return "fork" in mp.get_all_start_methods()
 
 
 def _init_worker():
@@ -43,16 +44,45 @@ def stop_pool(pool) -> None:
         pool.join()
 
 
-def _pool_map(fn, items, jobs):
-    pool = mp.get_context("fork").Pool(jobs, initializer=_init_worker)
-    try:
-        return pool.map(fn, items, chunksize=1)
-    finally:
-        stop_pool(pool)
+def _copy(findings):
+    return [replace(f, data=dict(f.data)) for f in findings]
 
 
-def _work(chunk: list[str]):
-    return _WORKER_DET.find_batch(chunk)
+# ---------------------------------------------------------------------------- executors
+class InProcess:
+    """Everything here, now (lazily: a submitted batch is computed when asked for)."""
+
+    jobs = 1
+    forks = False  # may cheap detection and verification run on forked workers?
+
+    def start(self, lang: str, rules) -> None:
+        """Name recognition will run, mostly in ``lang`` (known before the structure pass),
+        with the engine's word ``rules``."""
+
+    def find_names(self, det, texts: list[str]):
+        """Submit distinct texts to ``det`` (a NameDetector); returns a callable giving
+        ``det.find_batch(texts)``."""
+        return lambda: det.find_batch(texts) if texts else []
+
+    def map(self, fn, items) -> list:
+        """``[fn(i) for i in items]`` (forked workers see this process's state at the call)."""
+        return [fn(i) for i in items]
+
+    def close(self) -> None:
+        pass
+
+
+_WORKER_DET = None  # the NameDetector of a name worker
+
+
+def _init_name_worker(lang: str, rules):
+    """A worker forked before this process loaded any model: it loads its own (so loading
+    overlaps the structure pass), once, at start."""
+    global _WORKER_DET
+    _init_worker()
+    from ..detect.names import NameDetector
+    _WORKER_DET = NameDetector(lang, rules)
+    _WORKER_DET.engine  # noqa: B018  load now, not on the first task
 
 
 def _work_known(args):
@@ -61,81 +91,157 @@ def _work_known(args):
     return _WORKER_DET.find_batch(chunk)
 
 
-def _init_name_worker(lang: str):
-    """A worker forked before the main process loaded any model: it loads its own (so
-    loading overlaps the main process's structure pass), once, at start."""
-    global _WORKER_DET
-    _init_worker()
+class ForkPool(InProcess):
+    """``jobs`` forked worker processes."""
+
+    forks = True
+
+    def __init__(self, jobs: int):
+        self.jobs = jobs
+        self.name_pool = None
+        self.name_lang = None
+
+    def start(self, lang: str, rules) -> None:
+        if self.name_pool is None:
+            from ..detect.names import model_for, require_model
+            require_model(model_for(lang))  # a missing model: the one-line error here, not in a worker
+            self.name_lang = lang
+            self.name_pool = mp.get_context("fork").Pool(
+                self.jobs, initializer=_init_name_worker, initargs=(lang, rules))
+
+    def find_names(self, det, texts):
+        if self.name_pool is None or det.lang != self.name_lang or not texts:
+            return super().find_names(det, texts)
+        step = max(16, min(CHUNK, -(-len(texts) // (2 * self.jobs))))
+        chunks = [(texts[i:i + step], det.known) for i in range(0, len(texts), step)]
+        pending = self.name_pool.map_async(_work_known, chunks, chunksize=1)
+        return lambda: [f for part in pending.get() for f in part]
+
+    def map(self, fn, items) -> list:
+        items = list(items)
+        if len(items) < 2:
+            return super().map(fn, items)
+        pool = mp.get_context("fork").Pool(self.jobs, initializer=_init_worker)
+        try:
+            return pool.map(fn, items, chunksize=1)
+        finally:
+            stop_pool(pool)
+
+    def close(self) -> None:
+        stop_pool(self.name_pool)
+        self.name_pool = None
+
+
+def _find_chunk(chunk: list[str], lang: str, known=frozenset(), rules=None):
     from ..detect.names import NameDetector
-    _WORKER_DET = NameDetector(lang)
-    _WORKER_DET.engine  # noqa: B018  load now, not on the first task
+    det = NameDetector(lang, rules)  # the model is cached per worker process
+    det.known = known  # the client's people: the same bodies skip NER (names.needs_ner)
+    return det.find_batch(chunk)
 
 
-def start_name_pool(lang: str, jobs):
-    """A pool for :class:`NameRunner`, forked now (see :func:`_init_name_worker`), or None."""
-    if isinstance(jobs, int) and jobs > 1 and "fork" in mp.get_all_start_methods():
-        from ..detect.names import _installed, model_for
-        _installed(model_for(lang))  # a missing model: the one-line error here, not in a worker
-        return mp.get_context("fork").Pool(jobs, initializer=_init_name_worker, initargs=(lang,))
-    return None
+class DaskExecutor(InProcess):
+    """Name recognition on a Dask cluster (``client``: a ``distributed.Client``)."""
+
+    def __init__(self, client, chunk: int = CHUNK):
+        self.client, self.chunk = client, chunk
+
+    def find_names(self, det, texts):
+        chunks = [texts[i:i + self.chunk] for i in range(0, len(texts), self.chunk)]
+        if not chunks:
+            return lambda: []
+        futures = self.client.map(_find_chunk, chunks, lang=det.lang, known=det.known,
+                                  rules=det.rules, pure=False)
+        return lambda: [f for part in self.client.gather(futures) for f in part]
 
 
-def _copy(findings):
-    return [replace(f, data=dict(f.data)) for f in findings]
-
-
-def default_jobs() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-               else (os.cpu_count() or 1))
-
-
-def find_names(det, texts: list[str], jobs=1) -> list[list]:
-    """``det.find_batch(texts)``, computed once per distinct text, on ``jobs`` processes
-    (or, when ``jobs`` is an executor with ``find_batch(lang, texts)``, there)."""
-    index: dict[str, int] = {}
-    for t in texts:
-        index.setdefault(t, len(index))
-    uniq = list(index)
-    if not isinstance(jobs, int):  # an executor (anonymizer.distributed.DaskNames)
-        res = jobs.find_batch(det.lang, uniq, det.known)
-    elif jobs > 1 and len(uniq) >= 2 * CHUNK and "fork" in mp.get_all_start_methods():
-        res = _parallel(det, uniq, jobs)
-    else:
-        res = det.find_batch(uniq)
-    out, seen = [], set()
-    for t in texts:
-        i = index[t]
-        if i in seen:
-            out.append(_copy(res[i]))  # repeats get their own Finding objects
-        else:
-            seen.add(i)
-            out.append(res[i])
-    return out
-
-
-def _parallel(det, uniq: list[str], jobs: int) -> list[list]:
-    global _WORKER_DET
-    _WORKER_DET = det
-    chunks = [uniq[i:i + CHUNK] for i in range(0, len(uniq), CHUNK)]
+def connect(address: str):
+    """A Dask client for ``--dask ADDRESS``; a one-line InputError when it cannot connect."""
+    from ..errors import InputError
     try:
-        parts = _pool_map(_work, chunks, jobs)
-    finally:
-        _WORKER_DET = None
-    return [f for part in parts for f in part]
+        from dask.distributed import Client
+    except ImportError:
+        raise InputError("--dask needs dask.distributed (pip install 'chat-anonymizer[scale]')") from None
+    try:
+        return Client(address, timeout="10s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise InputError(f"cannot reach the Dask scheduler at {address} ({exc})") from None
 
 
-# ---------------------------------------------------------------- cheap detectors
+# ---------------------------------------------------------------------------- runners
+class NameRunner:
+    """Name detection over the successive batches of one run: each distinct body once (a
+    bounded cache of recent bodies, not an index of the whole file), on the executor.  Name
+    detection is a pure function of the text, so the findings are the same everywhere."""
+
+    def __init__(self, det, executor, cache_size=50_000):
+        self.det, self.executor, self.cache_size = det, executor, cache_size
+        self.cache: dict[str, list] = {}
+
+    def find(self, texts: list[str]) -> list[list]:
+        return self.submit(texts)()
+
+    def submit(self, texts: list[str]):
+        """Start on ``texts``; returns a callable giving their findings.  With workers the
+        work starts at once, so the caller can parse the next batch meanwhile."""
+        index: dict[str, int] = {}
+        for t in texts:
+            if t not in self.cache:
+                index.setdefault(t, len(index))
+        uniq = list(index)
+        pending = self.executor.find_names(self.det, uniq)
+        return lambda: self._assemble(texts, index, uniq, pending())
+
+    def _assemble(self, texts, index, uniq, res) -> list[list]:
+        out, seen = [], set()
+        for t in texts:
+            i = index.get(t)
+            if i is None:
+                hit = self.cache.get(t)
+                if hit is None:  # left the cache since submit: once more
+                    hit = self.executor.find_names(self.det, [t])()[0]
+                out.append(_copy(hit))
+            elif i in seen:
+                out.append(_copy(res[i]))  # repeats get their own Finding objects
+            else:
+                seen.add(i)
+                out.append(res[i])
+        for t, r in zip(uniq, res):
+            if len(self.cache) >= self.cache_size:
+                del self.cache[next(iter(self.cache))]
+            self.cache[t] = _copy(r) if r else r
+        return out
+
+
+class MixedNameRunner:
+    """A :class:`NameRunner` that sends each batch's messages to their own language's
+    detector when the chat mixes languages (one runner per language, made on first use);
+    otherwise exactly the chat language's runner (issue 3)."""
+
+    def __init__(self, engine, lang: str, executor):
+        self.engine, self.lang, self.executor = engine, lang, executor
+        self.runners = {lang: NameRunner(engine.name_detector(lang), executor)}
+
+    def _runner(self, code):
+        if code not in self.runners:
+            self.runners[code] = NameRunner(self.engine.name_detector(code), self.executor)
+        return self.runners[code]
+
+    def submit(self, texts: list[str]):
+        """A monolingual batch goes to the executor at once; a mixed one is run language
+        by language."""
+        from ..language import group_by_language
+        groups = None if self.engine.settings.language else group_by_language(texts, self.lang)
+        if groups is None:
+            return self.runners[self.lang].submit(texts)
+        out: list = [None] * len(texts)
+        for code in sorted(groups, key=lambda c: (c != self.lang, c)):
+            idx = groups[code]
+            for i, res in zip(idx, self._runner(code).find([texts[i] for i in idx])):
+                out[i] = res
+        return lambda: out
+
+
 _WORKER_ENGINE = None
-
-
-def detect_all(engine, texts: list[str], ner: list[list], jobs=1) -> list[list]:
-    """``engine.detect_text(text, ner findings)`` for every body, after every person NER
-    found is registered, on ``jobs`` processes (one :class:`DetectRunner` batch)."""
-    runner = DetectRunner(engine, jobs)
-    try:
-        return runner.submit(texts, ner)()
-    finally:
-        runner.close()
 
 
 def _detect_items(args):
@@ -145,20 +251,20 @@ def _detect_items(args):
 
 
 class DetectRunner:
-    """:func:`detect_all` over the successive batches of one streaming pass, on one pool
-    forked once: ``submit`` sends a batch to the workers and returns at once, so that this
-    process renders the previous batch meanwhile (issue 6); the callable it returns gives
-    the findings, linked to this process's own people.
+    """``engine.detect_text(text, ner findings)`` over the successive batches of one pass,
+    on one pool forked once (when the executor forks): ``submit`` sends a batch to the
+    workers and returns at once, so that this process renders the previous batch meanwhile;
+    the callable it returns gives the findings, linked to this process's own people.
 
     The workers hold the engine as it was at the fork.  Detection only reads it, except
     when a detector registers someone new: a worker that did (its answer says so), or this
     process having registered someone since the fork (rendering may), makes the batch be
     detected again here, in order — and the pool is forked anew for the next batches.  So
-    the findings are those of ``jobs=1`` by construction."""
+    the findings are those of one process by construction."""
 
-    def __init__(self, engine, jobs=1):
-        self.engine, self.jobs, self.pool = engine, jobs, None
-        self.parallel = isinstance(jobs, int) and jobs > 1 and "fork" in mp.get_all_start_methods()
+    def __init__(self, engine, executor):
+        self.engine, self.jobs, self.pool = engine, executor.jobs, None
+        self.parallel = executor.forks and self.jobs > 1 and fork_available()
 
     def _fork(self):
         global _WORKER_ENGINE
@@ -216,73 +322,3 @@ class DetectRunner:
                 out.extend(part)
             return out
         return collect
-
-
-# ---------------------------------------------------------------- streaming (bounded memory)
-class NameRunner:
-    """:func:`find_names` over successive batches of one run (``anonymizer.pipeline.run``):
-    one worker pool for the whole pass (forked once, after the model is loaded) and a
-    bounded cache of recent distinct bodies instead of an index of the whole file.  Name
-    detection is a pure function of the text, so the findings are the same."""
-
-    def __init__(self, det, jobs=1, cache_size=50_000, pool=None):
-        """``pool``: one from :func:`start_name_pool` for ``det.lang`` (its workers load
-        their own model; every batch goes to them, so this process never loads it)."""
-        self.det, self.jobs, self.cache_size = det, jobs, cache_size
-        self.cache: dict[str, list] = {}
-        self.pool = pool
-        if pool is None and isinstance(jobs, int) and jobs > 1 and "fork" in mp.get_all_start_methods():
-            self.pool = start_name_pool(det.lang, jobs)
-
-    def close(self):
-        stop_pool(self.pool)
-        self.pool = None
-
-    def find(self, texts: list[str]) -> list[list]:
-        return self.submit(texts)()
-
-    def submit(self, texts: list[str]):
-        """Start on ``texts``; returns a callable giving their findings (``find``'s answer).
-        With a pool the workers start at once, so the caller can parse the next batch
-        meanwhile (issue 6: the parent's share of the work overlaps the workers')."""
-        index: dict[str, int] = {}
-        for t in texts:
-            if t not in self.cache:
-                index.setdefault(t, len(index))
-        uniq = list(index)
-        if self.pool is not None and isinstance(self.jobs, int) and uniq:
-            known = self.det.known
-            step = max(16, min(CHUNK, -(-len(uniq) // (2 * self.jobs))))
-            chunks = [(uniq[i:i + step], known) for i in range(0, len(uniq), step)]
-            pending = self.pool.map_async(_work_known, chunks, chunksize=1)
-            return lambda: self._assemble(texts, index, uniq,
-                                          [f for part in pending.get() for f in part])
-        return lambda: self._assemble(texts, index, uniq, self._run(uniq))
-
-    def _run(self, uniq: list[str]) -> list[list]:
-        if not uniq:
-            return []
-        if not isinstance(self.jobs, int):  # an executor (anonymizer.distributed.DaskNames)
-            return self.jobs.find_batch(self.det.lang, uniq, self.det.known)
-        return self.det.find_batch(uniq)
-
-    def _assemble(self, texts, index, uniq, res) -> list[list]:
-        out, seen = [], set()
-        for t in texts:
-            i = index.get(t)
-            if i is None:
-                hit = self.cache.get(t)
-                if hit is None:  # left the cache since submit: once more
-                    hit = (self.pool.apply(_work_known, (([t], self.det.known),)) if self.pool is not None
-                           else self.det.find_batch([t]))[0]
-                out.append(_copy(hit))
-            elif i in seen:
-                out.append(_copy(res[i]))
-            else:
-                seen.add(i)
-                out.append(res[i])
-        for t, r in zip(uniq, res):
-            if len(self.cache) >= self.cache_size:
-                del self.cache[next(iter(self.cache))]
-            self.cache[t] = [_copy([f])[0] for f in r] if r else r
-        return out

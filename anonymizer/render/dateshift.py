@@ -14,7 +14,7 @@ import datetime as dt
 import regex
 
 from ..detect.base import Finding
-from ..detect.dates import _DATE, _parse, render_date
+from ..detect.dates import DATE_RE, parse_date, render_date
 from ..errors import InputError
 from ..textutil import has_digit
 
@@ -54,7 +54,7 @@ def header_style(headers: list[str]) -> tuple[str, bool]:
     means day first; default day first)."""
     order, padded = None, False
     for h in headers:
-        m = _HEADER_DATE.search(h)
+        m = _HEADERDATE_RE.search(h)
         if not m:
             continue
         a, b = int(m.group("a")), int(m.group("b"))
@@ -71,7 +71,7 @@ def header_style(headers: list[str]) -> tuple[str, bool]:
 
 def shift_header(text: str, days: int, style: tuple[str, bool]) -> tuple[int, int, str] | None:
     """(start, end, new) for the date inside a header, same widths and separators."""
-    m = _HEADER_DATE.search(text)
+    m = _HEADERDATE_RE.search(text)
     if not m:
         return None
     a, b, c = m.group("a"), m.group("b"), m.group("c")
@@ -106,12 +106,12 @@ def find_dates(text: str, engine=None) -> list[Finding]:
     if not getattr(engine, "date_shift", None) or not has_digit(text):
         return []
     out = []
-    for m in _DATE.finditer(text):
+    for m in DATE_RE.finditer(text):
         if m.start() > 0 and (text[m.start() - 1].isalnum() or text[m.start() - 1] in "./-"):
             continue
         if m.group("num") and not m.group("y"):
             continue  # "3-1", "12.50", "3/4": not dates without a year
-        parsed = _parse(m)
+        parsed = parse_date(m)
         if parsed is None:
             continue
         out.append(Finding(m.start(), m.end(), DATE, m.group(), 0.8, "date", {}))
@@ -119,8 +119,8 @@ def find_dates(text: str, engine=None) -> list[Finding]:
 
 
 def render_shifted_date(f: Finding, engine) -> str:
-    m = _DATE.fullmatch(f.text)
-    parsed = _parse(m) if m else None
+    m = DATE_RE.fullmatch(f.text)
+    parsed = parse_date(m) if m else None
     if parsed is None:
         return f.text
     real, has_year = parsed

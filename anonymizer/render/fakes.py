@@ -23,7 +23,7 @@ from stdnum.es import nie as _nie
 from stdnum.fr import nir as _nir
 from stdnum.us import ssn as _ssn
 
-from .pseudonyms import PseudonymMap, _faker_names
+from .pseudonyms import PseudonymMap, faker_names
 
 UPPER = string.ascii_uppercase
 
@@ -315,7 +315,7 @@ def fake_city(pmap: PseudonymMap, real: str, locale: str) -> str:
 
 def fake_street_name(pmap: PseudonymMap, real: str, locale: str) -> str:
     from ..textutil import fold
-    _, _, last = _faker_names(locale)
+    _, _, last = faker_names(locale)
 
     def gen(h, c):
         cand = last[h % len(last)]
@@ -333,7 +333,7 @@ def fake_house_number(pmap: PseudonymMap, real: str) -> str:
         cand = str(lo + h % (10 ** n - lo))
         return cand if cand != digits or c > 20 else None
     # not injective on purpose (a house number alone identifies nothing): keyed, no table
-    return gen(pmap._int("house", real, 0), 0) + rest
+    return gen(pmap.draw("house", real, 0), 0) + rest
 
 
 # ---------------------------------------------------------------------------- network

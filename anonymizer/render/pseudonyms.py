@@ -21,17 +21,14 @@ from pathlib import Path
 
 import phonenumbers
 
+from ..errors import KeyProblem
 from ..ruleset import load_yaml
 from ..textutil import fold, strip_accents
 
 MAP_VERSION = 1
 
-LOCALES = {"fr": "fr_FR", "en": "en_US", "de": "de_DE", "es": "es_ES", "it": "it_IT",
-           "pt": "pt_PT", "nl": "nl_NL"}
 
 
-class KeyError_(Exception):
-    pass
 
 
 def load_key(key_file: str | None = None, env: str = "ANONYMIZER_KEY") -> tuple[bytes, bool]:
@@ -39,12 +36,12 @@ def load_key(key_file: str | None = None, env: str = "ANONYMIZER_KEY") -> tuple[
     if key_file:
         data = Path(key_file).read_bytes().strip()
         if len(data) < 16:
-            raise KeyError_(f"key file {key_file} is too short (need at least 16 bytes)")
+            raise KeyProblem(f"key file {key_file} is too short (need at least 16 bytes)")
         return data, True
     val = os.environ.get(env)
     if val:
         if len(val) < 16:
-            raise KeyError_(f"{env} is too short (need at least 16 characters)")
+            raise KeyProblem(f"{env} is too short (need at least 16 characters)")
         return val.encode("utf-8"), True
     return secrets.token_bytes(32), False
 
@@ -74,12 +71,16 @@ def _faker_names(locale: str):
     return male, female, last
 
 
+faker_names = _faker_names  # public name for the fake generators (render/fakes.py)
+
+
 @lru_cache(maxsize=1)
 def gender_table() -> dict[str, str]:
     """folded first name -> 'm' | 'f' from every supported Faker locale (ambiguous: absent)."""
     table: dict[str, str] = {}
     ambiguous = set()
-    for loc in LOCALES.values():
+    from ..language import LANGUAGES
+    for loc in {row.faker_locale for row in LANGUAGES.values()}:
         male, female, _ = _faker_names(loc)
         for g, names in (("m", male), ("f", female)):
             for n in names:
@@ -123,6 +124,13 @@ _PARTS = __import__("re").compile(r"[\s\-'’]+")
 RESERVED_DOMAINS = ("example.com", "example.org", "example.net")
 
 
+def _hints_at(real: str, fake: str) -> bool:
+    """Would ``fake`` (folded) give the real name away: one holds the other ("Jeanne" for
+    Jean, "Ana" for Anabelle)?"""
+    real = fold(real)
+    return len(real) >= 3 and len(fake) >= 3 and (real in fake or fake in real)
+
+
 @dataclass
 class PseudonymMap:
     key: bytes
@@ -135,6 +143,16 @@ class PseudonymMap:
     def _digest(self, kind: str, real: str, counter: int) -> bytes:
         msg = f"{kind}\x00{real}\x00{counter}".encode("utf-8")
         return hmac.new(self.key, msg, hashlib.sha256).digest()
+
+    def draw(self, kind: str, real: str, counter: int = 0) -> int:
+        """A 256-bit keyed integer for (kind, real value, counter): the randomness of every
+        fake (fake generators elsewhere draw from it)."""
+        return self._int(kind, real, counter)
+
+    def shaped(self, kind: str, real: str, text: str, counter: int = 0) -> str:
+        """A keyed same-shape string for ``text`` (letters -> letters, case kept, digits ->
+        digits, everything else kept)."""
+        return self._shape(kind, real, text, counter)
 
     def _int(self, kind: str, real: str, counter: int) -> int:
         return int.from_bytes(self._digest(kind, real, counter), "big")
@@ -158,8 +176,10 @@ class PseudonymMap:
                 continue
             f = fold(cand)
             if f in used or f in self.forbidden or not ok(cand) or (
-                    kind in ("first", "last") and any(p in self.forbidden for p in _PARTS.split(f))):
-                continue  # taken, or equal to / containing a real name ("Jean-Marc" when Jean is real)
+                    kind in ("first", "last") and (any(p in self.forbidden for p in _PARTS.split(f))
+                                                   or _hints_at(real, f))):
+                continue  # taken, or equal to / containing a real name ("Jean-Marc" when Jean is
+                # real), or giving the real name away ("Jeanne" for Jean)
             table[real] = cand
             used.add(f)
             return cand
@@ -169,6 +189,10 @@ class PseudonymMap:
         """Generic keyed fake for detector plug-ins: ``gen(h, counter)`` gets a 256-bit
         HMAC integer for (kind, real, counter) and returns a candidate (or None)."""
         return self._assign(kind, real, lambda c: gen(self._int(kind, real, c), c), ok)
+
+    def size(self) -> int:
+        """How many values the map holds (grows with every new pseudonym)."""
+        return sum(len(t) for t in self.entries.values())
 
     def add_forbidden(self, tokens):
         for t in tokens:
@@ -368,7 +392,7 @@ class PseudonymMap:
             return
         data = json.loads(p.read_text(encoding="utf-8"))
         if data.get("key_id") and data["key_id"] != self.key_id():
-            raise KeyError_(f"map {path} was made with another key")
+            raise KeyProblem(f"map {path} was made with another key")
         if data.get("format") == SEALED_FORMAT:
             data = json.loads(_open_sealed(self.key, data, path).decode("utf-8"))
         for kind, table in (data.get("entries") or {}).items():
@@ -390,10 +414,6 @@ def _type_matches(t: str | None, ntype: int) -> bool:
     if t == "fixed":
         return ntype in (T.FIXED_LINE, T.FIXED_LINE_OR_MOBILE)
     return True
-
-
-def new_random_key() -> bytes:
-    return secrets.token_hex(32).encode()
 
 
 # ---------------------------------------------------------------------- encrypted maps
@@ -423,4 +443,4 @@ def _open_sealed(key: bytes, env: dict, path) -> bytes:
         return _map_cipher(key).decrypt(base64.b64decode(env["nonce"]), base64.b64decode(env["data"]),
                                         SEALED_FORMAT.encode())
     except (InvalidTag, KeyError, ValueError):
-        raise KeyError_(f"map {path} cannot be decrypted with this key (wrong key or damaged file)") from None
+        raise KeyProblem(f"map {path} cannot be decrypted with this key (wrong key or damaged file)") from None

@@ -7,13 +7,11 @@ from pathlib import Path
 
 import click
 
-from ..errors import EXIT_INPUT, AnonymizerError, InputError
 from .. import formats
+from ..errors import EXIT_INPUT, AnonymizerError, InputError
 from ..formats import FORMATS
-from ..io import (Interrupted, atomic_write_bytes, check_structured, critical, decode_bytes,
-                 encode_text, install_signal_handlers, read_input, read_stream,
-                 restore_signal_handlers)
-from ..render.pseudonyms import KeyError_, LOCALES, PseudonymMap, load_key
+from ..io import (Interrupted, atomic_write_bytes, check_structured, critical, encode_text,
+                  install_signal_handlers, read_input, read_stream, restore_signal_handlers)
 
 
 class DefaultGroup(click.Group):
@@ -61,12 +59,12 @@ def main():
     """
 
 
-def _load_rules_option(ctx, param, value):
+def _check_rules_option(ctx, param, value):
     """--rules FILE: user allow/deny word lists for name detection (see rules/names.yaml)."""
     if value:
-        from ..detect.gazetteer import load_user_rules
+        from ..detect.gazetteer import WordRules
         try:
-            load_user_rules(value)
+            WordRules.load([value])
         except ValueError as exc:
             raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
     return value
@@ -84,7 +82,7 @@ def _load_rules_option(ctx, param, value):
 @click.option("--no-ner", is_flag=True, help="Skip spaCy name recognition (participants, phones, URLs, e-mails only).")
 @click.option("--no-verify", is_flag=True, help="Skip the post-scan of the output (only if you know why).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary on stderr.")
-@click.option("--rules", type=click.Path(dir_okay=False), expose_value=False, callback=_load_rules_option,
+@click.option("--rules", "rules", type=click.Path(dir_okay=False), callback=_check_rules_option,
               metavar="FILE.yaml", help="Extra name rules: 'allow: [words never names]', 'deny: [words always names]'.")
 @click.option("--field", "fields", multiple=True, help="Dataset text field/column to anonymise (repeatable; JSONL, JSON, CSV).")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), metavar="FILE.html",
@@ -95,11 +93,14 @@ def _load_rules_option(ctx, param, value):
               help="Per-kind action: replace (default), redact (<IBAN>) or keep; repeatable, e.g. --policy CITY=keep --policy IBAN=redact.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=1, show_default=True,
               help="Worker processes for name recognition (same output for any N).")
+@click.option("--batch-size", "batch_size", type=click.IntRange(1, 10_000_000), metavar="N",
+              help="Records per batch (memory against speed; same output for any N).")
 @click.option("--dask", metavar="SCHEDULER", help="Run name recognition on a Dask cluster (scheduler address, e.g. tcp://host:8786), e.g. for a folder; same output as without.")
 @click.option("--shift-dates", "shift_dates", metavar="DAYS|auto",
               help="Move every timestamp and date in the text by one offset (a multiple of 7 days, weekdays kept); auto = keyed offset.")
 def run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_verify, quiet, fields=(),
-        report_path=None, reveal=False, dry_run=False, policy=(), shift_dates=None, jobs=1, dask=None):
+        report_path=None, reveal=False, dry_run=False, policy=(), shift_dates=None, jobs=1, dask=None,
+        rules=None, batch_size=None):
     """Anonymise SRC into DST (use - for stdin/stdout).
 
     \b
@@ -130,14 +131,13 @@ def run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_ver
     try:
         _run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_verify, quiet,
              state, fields, ui={"report": report_path, "reveal": reveal, "dry_run": dry_run,
-                 "policy": policy, "shift_dates": shift_dates, "jobs": jobs, "dask": dask})
+                 "policy": policy, "shift_dates": shift_dates, "jobs": jobs, "dask": dask,
+                 "rules": rules, "batch_size": batch_size})
     except AnonymizerError as exc:
         msg = str(exc)
         if src and name not in msg and not msg.startswith(("stdout", "stdin", str(dst or "\0"))):
             msg = f"{name}: {msg}"  # every error names the file
         _fail(msg, exc.exit_code)
-    except KeyError_ as exc:
-        _fail(str(exc), EXIT_INPUT)
     except KeyboardInterrupt as exc:  # SIGINT, and SIGTERM/SIGHUP through io.Interrupted
         code = exc.exit_code if isinstance(exc, Interrupted) else 130
         _fail("interrupted after the output was written" if state["committed"]
@@ -171,17 +171,19 @@ def _run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_ve
          state=None, fields=(), ui=None):
     state = {} if state is None else state
     ui = ui or {}
-    from . import report as _report  # --report / --reveal / --dry-run, progress, summary
-    from ..pipeline.engine import Engine
-    if lang and lang not in LOCALES:
-        raise InputError(f"unsupported language {lang!r} (choose from {', '.join(LOCALES)})")
+    from ..config import load_config
+    from ..formats.folder import is_collection
+    from ..pipeline.documents import open_documents
+    from ..pipeline.run import run as run_documents
+    from ..settings import Settings
+    from .console import RunProgress, print_summary
     if in_place:
         if src == "-":
             raise InputError("--in-place needs a file, not stdin")
         if dst and Path(dst).resolve() != Path(src).resolve():
             raise InputError("--in-place takes no DST")
         dst = src
-    dst = _report.check_options(src, dst, in_place, force, ui)  # a dry run writes nothing
+    dst = _check_review_options(src, dst, force, ui)  # a dry run writes nothing
     if not dst:
         raise InputError("missing DST (an output path, or - for stdout); or use --in-place, "
                          "or --dry-run to only see what would change")
@@ -192,99 +194,155 @@ def _run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_ve
             raise InputError(f"{dst}: already exists (use --force to overwrite)")
     if dst != "-" and not Path(dst).resolve().parent.is_dir():
         raise InputError(f"{dst}: the folder does not exist")
-    from .config import load_config  # project settings: key file, map, language (issue 5)
-    cfg = load_config()
-    lang = lang or cfg.language
-    no_ner = no_ner or not cfg.ner
-    key, stable = cfg.key(key_file)
-    seal_map = False
-    if not map_path and cfg.source is not None and stable:
-        map_path, seal_map = str(cfg.effective_map), cfg.encrypt_map
-    if not stable and not quiet:
-        click.echo("anonymize: note: no key given (--key-file or ANONYMIZER_KEY): pseudonyms "
-                   "will not be stable across runs", err=True)
-    from ..formats.folder import is_collection  # a Slack export / a folder of files (issue 4)
+    review = bool(ui.get("report") or ui.get("dry_run"))
+    settings = Settings.create(
+        load_config(), key_file=key_file, map_path=map_path, language=lang,
+        ner=False if no_ner else None, verify=False if no_verify else None,
+        policy=ui.get("policy"), shift_dates=ui.get("shift_dates"), jobs=ui.get("jobs") or 1,
+        dask=ui.get("dask"), name_rules=(ui["rules"],) if ui.get("rules") else None,
+        batch_size=ui.get("batch_size"), collect=review)
+    if not ui.get("dry_run"):
+        settings.check_map_path()  # a map that could not be saved: refused before any work
     collection = src != "-" and is_collection(src)
-    if collection:
-        dec = None
-    elif src == "-":  # lazy: a UTF-8 input stays bytes, decoded line by line (issue 6)
-        dec = read_stream(sys.stdin.buffer, "stdin", lazy=True)
-    else:
-        dec = read_input(src, lazy=True)
     name = "stdin" if src == "-" else src
-    if not collection and not fmt:
-        head = dec.head()
-        fmt = formats.detect_format(dec.text if head.lstrip("\ufeff \t\r\n")[:1] in ("{", "[")
-                                    else head)
-    if not collection and fmt == "plain":
-        check_structured(dec.text, name)  # a truncated JSON export is not "plain text"
-    pmap = PseudonymMap(key, LOCALES.get(lang or "fr", "fr_FR"))
-    if map_path:
-        try:
-            pmap.load(map_path)
-        except (ValueError, AttributeError, TypeError) as exc:
-            raise InputError(f"{map_path}: not a valid pseudonym map ({exc})") from None
-    from ..render.policy import parse_policy  # per-kind replace/redact/keep: config, then --policy
-    policy = {**getattr(cfg, "policy", {}), **parse_policy(ui.get("policy"))}
-    shift = ui.get("shift_dates") or getattr(cfg, "shift_dates", None)
-    eng = Engine(key, language=lang, ner=not no_ner, pmap=pmap, verify=not no_verify, policy=policy,
-                 shift_dates=shift)
-    eng.jobs = ui.get("jobs") or 1  # issue 6: NER on N processes, output unchanged
-    # issue 6: per-replacement records only when --report / --dry-run need them (memory)
-    eng.collect = bool(ui.get("report") or ui.get("dry_run"))
-    if ui.get("dask"):  # issue 6: name detection on a Dask cluster, output unchanged
-        from ..distributed import DaskNames, connect
-        eng.jobs = DaskNames(connect(ui["dask"]))
     if collection:
-        from ..formats.folder import anonymize_collection, read_collection, write_collection
+        from ..formats.folder import collection_items, read_collection
         if dst == "-":
             raise InputError("a folder or .zip input needs a folder or .zip DST, not stdout")
-        out, results, skipped = anonymize_collection(eng, read_collection(src), fmt, fields)
-        res = results[0]
-        for r in results[1:]:
-            res.counts.update(r.counts)
-            res.messages += r.messages
-    elif fmt in formats.LINE_FORMATS and not fields:
-        with _report.RunProgress(enabled=not quiet) as prog:
-            res = eng.process_text(dec, fmt, name, progress=prog.update)
+        if review:
+            raise InputError("--report and --dry-run take one export file, not a folder or .zip; "
+                             "run them on each file")
+        files = read_collection(src)
+        items, encodings, dirs, skipped = collection_items(files, fmt)
     else:
-        res = formats.anonymize_document(eng, dec.text, fmt, name, fields)[1]
-    # the whole input as a str only for --report / --dry-run (a lazy input stays bytes)
-    wants_text = not collection and (ui.get("report") or ui.get("dry_run"))
-    review = _report.prepare(ui, res, dec.text if wants_text else None, name, collection, quiet)
-    if ui.get("dry_run"):
-        return
-    data = None if collection else (getattr(res, "encoded", lambda e: None)(dec.encoding)
-                                    or encode_text(res.text, dec.encoding))
-    with critical():  # SIGINT/SIGTERM wait until the output (and map) are committed
+        # lazy: a UTF-8 input stays bytes, decoded line by line (issue 6)
+        dec = read_stream(sys.stdin.buffer, "stdin", lazy=True) if src == "-" else read_input(src, lazy=True)
+        if not fmt:
+            head = dec.head()
+            fmt = formats.detect_format(dec.text if head.lstrip("\ufeff \t\r\n")[:1] in ("{", "[")
+                                        else head)
+        if fmt == "plain":
+            check_structured(dec.text, name)  # a truncated JSON export is not "plain text"
+        items = [(name, dec, fmt)]
+    engine = settings.engine()
+    with RunProgress(enabled=not quiet) as prog:
+        results = run_documents(engine, open_documents(items, fields), settings.executor(),
+                                progress=prog.update)
+    res = _merged(results)
+    if review:
+        # the whole input as a str only for --report / --dry-run (a lazy input stays bytes)
+        html_text = _review(ui, res, dec.text, name, quiet)
+        if ui.get("dry_run"):
+            return
+    with critical():  # SIGINT/SIGTERM wait until the map and the output are committed
+        settings.save_map(engine.pmap)  # first: a map that cannot be saved leaves no output
         if collection:
-            write_collection(dst, out, dst.lower().endswith(".zip"))
+            from ..formats.folder import collection_output, write_collection
+            write_collection(dst, collection_output(files, results, encodings, dirs),
+                             dst.lower().endswith(".zip"))
         elif dst == "-":
-            try:
-                for part in (data if isinstance(data, list) else (data,)):
-                    sys.stdout.buffer.write(part)
-                sys.stdout.buffer.flush()
-            except BrokenPipeError:
-                raise
-            except OSError as exc:
-                # nothing more can reach stdout: point it at /dev/null so the exit is quiet
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-                reason = "no space left on device" if exc.errno == 28 else exc.strerror or exc
-                raise InputError(f"stdout: cannot write ({reason}); the output is incomplete") from None
+            _to_stdout(res.encoded(dec.encoding) or [encode_text(res.text, dec.encoding)])
         else:
-            atomic_write_bytes(Path(dst), data)
+            atomic_write_bytes(Path(dst), res.encoded(dec.encoding) or encode_text(res.text, dec.encoding))
         state["committed"] = True
-        if map_path:
-            eng.pmap.save(map_path, encrypt=seal_map)
-    if review is not None:
-        _report.write_report(ui["report"], review, ui.get("reveal"))
-    if not quiet and not _report.print_summary(res, files=len(results) if collection else 1):
-        parts = ", ".join(f"{k} {res.counts.get(k, 0)}" for k in ("PERSON", "PHONE_NUMBER", "URL", "EMAIL_ADDRESS"))
-        click.echo(f"anonymize: {res.format} ({res.language}), {res.messages} messages, "
-                   f"{sum(res.counts.values())} replacements: {parts} in {res.seconds:.2f}s", err=True)
+    if ui.get("report"):
+        from .report import write_report
+        write_report(ui["report"], html_text, ui.get("reveal"))
+    if not quiet:
+        if not settings.stable_key:
+            click.echo("anonymize: note: no key given (--key-file or ANONYMIZER_KEY): pseudonyms "
+                       "will not be stable across runs", err=True)
+        if not print_summary(res, files=len(items)):
+            parts = ", ".join(f"{k} {n}" for k, n in sorted(res.counts.items()) if n)
+            click.echo(f"anonymize: {res.format} ({res.language}), {res.messages} messages, "
+                       f"{sum(res.counts.values())} replacements{': ' + parts if parts else ''} "
+                       f"in {res.seconds:.2f}s", err=True)
 
 
-from . import commands  # noqa: E402,F401  (init, scan, check, fix, allow, reveal)
+
+def _merged(results):
+    """One result for the summary: the first document's, with every document's counts."""
+    res = results[0]
+    for r in results[1:]:
+        res.counts.update(r.counts)
+        res.low_counts.update(r.low_counts)
+        res.messages += r.messages
+    return res
+
+
+def _to_stdout(parts) -> None:
+    try:
+        for part in parts:
+            sys.stdout.buffer.write(part)
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        # nothing more can reach stdout: point it at /dev/null so the exit is quiet
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        reason = "no space left on device" if exc.errno == 28 else exc.strerror or exc
+        raise InputError(f"stdout: cannot write ({reason}); the output is incomplete") from None
+
+
+def _check_review_options(src: str, dst: str | None, force: bool, ui: dict) -> str | None:
+    """Validate --report/--reveal/--dry-run before any work; returns the DST to check
+    (``-`` for a dry run, which writes no output)."""
+    report = ui.get("report")
+    if ui.get("reveal") and not report:
+        raise InputError("--reveal only changes the --report page; add --report FILE.html "
+                         "(or drop --reveal)")
+    if report:
+        if report == "-":
+            raise InputError("--report needs a file name (e.g. --report review.html), not -")
+        rp = Path(report).resolve()
+        for other in (src, dst):
+            if other and other != "-" and rp == Path(other).resolve():
+                raise InputError(f"{report}: --report would overwrite {other}; "
+                                 f"pick another name, e.g. --report review.html")
+        if not rp.parent.is_dir():
+            raise InputError(f"{report}: the folder does not exist (create it, or pick "
+                             f"another --report path)")
+        if rp.exists() and not force:
+            raise InputError(f"{report}: already exists (use --force to overwrite it)")
+    if ui.get("dry_run"):
+        return "-"
+    return dst
+
+
+def _review(ui: dict, result, text: str, name: str, quiet: bool) -> str | None:
+    """Before anything is written: print the --dry-run findings and build the --report page
+    (returned as a str, or None)."""
+    from .console import dry_run_lines, print_summary
+    from .report import build_report, write_report
+    records = None
+    if result.doc.lines_based:
+        records = list(formats.parse(text, result.format))
+        if len(records) != len(result.texts):
+            records = None
+    html_text = None
+    if ui.get("report"):
+        html_text = build_report(result, records, reveal=bool(ui.get("reveal")), source_name=name)
+    if ui.get("dry_run"):
+        out = sys.stdout
+        lines = dry_run_lines(result, records)
+        out.write(f"# dry run: {name}: {len(lines)} replacements (originals redacted); "
+                  f"nothing written\n")
+        for line in lines:
+            out.write(line + "\n")
+        out.flush()
+        if html_text is not None:
+            write_report(ui["report"], html_text, bool(ui.get("reveal")))
+        if not quiet and not print_summary(result, extra=[("mode", "dry run: nothing written")]):
+            sys.stderr.write(f"anonymize: dry run: {result.format} ({result.language}), "
+                             f"{result.messages} messages, {len(lines)} replacements; "
+                             f"nothing written\n")
+    return html_text
+
+
+from .commands import COMMANDS  # noqa: E402  (init, scan, check, fix, allow, reveal)
+
+for _cmd in COMMANDS:
+    main.add_command(_cmd)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

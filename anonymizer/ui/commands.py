@@ -14,10 +14,18 @@ from pathlib import Path
 
 import click
 
-from .cli import main
-from .config import CONFIG_NAME, load_config
+from ..config import CONFIG_NAME, load_config
 from ..errors import EXIT_FINDINGS, EXIT_INPUT, AnonymizerError, InputError
-from ..render.pseudonyms import KeyError_
+
+COMMANDS: list[click.Command] = []  # added to the ``anonymize`` group by ui/cli.py
+
+
+def _command(name: str):
+    def deco(fn):
+        cmd = click.command(name)(fn)
+        COMMANDS.append(cmd)
+        return cmd
+    return deco
 
 _CONFIG_OPT = click.option("--config", "config_path", type=click.Path(dir_okay=False),
                            help="Configuration file (default: .anonymizer.toml or pyproject.toml "
@@ -36,8 +44,6 @@ def _guard(fn):
             return fn(*a, **kw)
         except AnonymizerError as exc:
             _fail(str(exc), exc.exit_code)
-        except KeyError_ as exc:
-            _fail(str(exc), EXIT_INPUT)
         except KeyboardInterrupt:
             _fail("interrupted", 130)
     return wrapper
@@ -71,7 +77,7 @@ def _expand(paths, cfg, only_selected: bool):
 
 
 # ---------------------------------------------------------------------- init
-@main.command("init")
+@_command("init")
 @click.option("--key-file", type=click.Path(dir_okay=False),
               help="Where to create the key (default: the configured key_file, else the user config folder).")
 @click.option("--force", is_flag=True, help="Replace an existing key (pseudonyms and the map will change!).")
@@ -125,22 +131,16 @@ def _inside(path: Path, root: Path) -> bool:
 
 # ---------------------------------------------------------------------- scan / check
 def _report(project, files, as_json: bool, check_secrets: bool) -> int:
-    hits, secrets_, errors = [], [], []
-    project.prepare(files)
+    secrets_ = []
+    scan = []
     for f in files:
         if check_secrets:
             why = project.secret_reason(f)
             if why:
                 secrets_.append((project.cfg.rel(f), why))
                 continue
-        if not project.cfg.selected(f):
-            continue
-        try:
-            if f.stat().st_size == 0:
-                continue
-            hits += project.scan(f)
-        except InputError as exc:
-            errors.append(str(exc))
+        scan.append(f)
+    hits, errors = project.scan(scan)
     if as_json:
         out = {"findings": [{"path": h.path, "line": h.line, "col": h.col, "kind": h.kind,
                              "preview": h.preview, "detector": h.detector,
@@ -166,7 +166,7 @@ def _report(project, files, as_json: bool, check_secrets: bool) -> int:
     return EXIT_INPUT if errors else 0
 
 
-@main.command("scan")
+@_command("scan")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable report on stdout (for CI).")
 @click.option("--no-ner", is_flag=True, help="Skip spaCy name recognition.")
@@ -180,7 +180,7 @@ def scan_cmd(paths, as_json, no_ner, key_file, config_path):
     sys.exit(_report(project, files, as_json, check_secrets=True))
 
 
-@main.command("check")
+@_command("check")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable report on stdout.")
 @click.option("--no-ner", is_flag=True, help="Skip spaCy name recognition.")
@@ -199,7 +199,7 @@ def check_cmd(paths, as_json, no_ner, key_file, config_path):
 
 
 # ---------------------------------------------------------------------- fix
-@main.command("fix")
+@_command("fix")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--no-ner", is_flag=True, help="Skip spaCy name recognition.")
 @_KEY_OPT
@@ -216,23 +216,18 @@ def fix_cmd(paths, no_ner, key_file, config_path):
     refused = [(f, w) for f, w in refused if w]
     for f, why in refused:
         click.echo(f"{project.cfg.rel(f)}: refused: {why}; the key and the map must never be committed")
-    changed = 0
-    project.prepare(files)
-    for f in files:
-        if any(f == r for r, _ in refused) or f.stat().st_size == 0:
-            continue
-        n = project.fix(f)
-        if n:
-            changed += 1
-            click.echo(f"anonymize: fixed {project.cfg.rel(f)} ({n} replacement(s))", err=True)
+    changed, errors = project.fix([f for f in files if not any(f == r for r, _ in refused)])
+    for e in errors:
+        click.echo(f"anonymize: error: {e}", err=True)
+    for f, n in changed:
+        click.echo(f"anonymize: fixed {project.cfg.rel(f)} ({n} replacement(s))", err=True)
     if changed:
-        mp = project.save_map()
-        click.echo(f"anonymize: map updated ({mp}, mode 0600)", err=True)
+        click.echo(f"anonymize: map updated ({project.cfg.effective_map}, mode 0600)", err=True)
     sys.exit(EXIT_FINDINGS if (changed or refused) else 0)
 
 
 # ---------------------------------------------------------------------- allow
-@main.command("allow")
+@_command("allow")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--all", "accept_all", is_flag=True, help="Accept every current finding in PATHS.")
 @click.option("--at", "at", multiple=True, metavar="PATH:LINE:COL",
@@ -246,13 +241,11 @@ def allow_cmd(paths, accept_all, at, no_ner, key_file, config_path):
 
     Without --all or --at, each finding is shown (redacted) and you are asked.
     """
-    from .project import ALLOW_FORMAT, allow_hash, key_id, load_allow_file, save_allow_file
+    from ..render.redaction import allow_hash, key_id
+    from .project import ALLOW_FORMAT, load_allow_file, save_allow_file
     project = _project(config_path, key_file, need_key=True, ner=False if no_ner else None)
     files = _expand(paths, project.cfg, only_selected=False)
-    hits = []
-    for f in files:
-        if f.stat().st_size:
-            hits += project.scan(f)
+    hits, _ = project.scan(files)
     wanted = set(at)
     interactive = not accept_all and not wanted
     if interactive and not sys.stdin.isatty():
@@ -285,7 +278,7 @@ def allow_cmd(paths, accept_all, at, no_ner, key_file, config_path):
 
 
 # ---------------------------------------------------------------------- reveal
-@main.command("reveal")
+@_command("reveal")
 @click.argument("src", type=click.Path(dir_okay=False, allow_dash=True))
 @click.argument("dst", type=click.Path(dir_okay=False, allow_dash=True), default="-")
 @click.option("--force", is_flag=True, help="Overwrite DST if it exists.")

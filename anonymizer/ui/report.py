@@ -1,4 +1,5 @@
-"""Review before you publish: the HTML report, and the CLI's progress bar, summary and dry run.
+"""Review before you publish: the HTML report (the progress bar, summary and dry run are in
+:mod:`anonymizer.ui.console`).
 
 :func:`build_report` turns an engine :class:`~anonymizer.pipeline.engine.Result` (plus the parsed
 records of the ORIGINAL text, for structure) into one self-contained HTML page: the
@@ -17,14 +18,14 @@ from __future__ import annotations
 import html
 import os
 import sys
-import threading
 import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from ..formats.base import MESSAGE, META, SYSTEM, Record, Replacement
 
-LOW_SCORE = 0.9   # below this a replacement is listed "to review" (NER 0.85, gazetteer 0.8)
+from ..pipeline.run import LOW_SCORE
+
 KIND_ORDER = ("PERSON", "PHONE_NUMBER", "EMAIL_ADDRESS", "URL")
 KIND_LABEL = {"PERSON": "person", "PHONE_NUMBER": "phone number", "EMAIL_ADDRESS": "e-mail",
               "URL": "URL"}
@@ -72,7 +73,7 @@ def _mapper(hls: list[Highlight]):
     return new_pos
 
 
-def _label(kind: str) -> str:
+def kind_label(kind: str) -> str:
     return KIND_LABEL.get(kind, kind.replace("_", " ").lower())
 
 
@@ -265,7 +266,7 @@ def build_report(result, records: list[Record] | None = None, *, reveal: bool = 
         trows.append(
             f'<label title="{_e(by)}"><input type="checkbox" checked data-kind="{_e(k)}">'
             f'<span class="sw" style="background:{_kind_color(k)}"></span>'
-            f'{_e(_label(k))}<span class="n" data-total="{_e(k)}">{counts.get(k, 0)}</span>'
+            f'{_e(kind_label(k))}<span class="n" data-total="{_e(k)}">{counts.get(k, 0)}</span>'
             f'</label>')
     # legend of pseudonyms
     if senders:
@@ -296,7 +297,7 @@ def build_report(result, records: list[Record] | None = None, *, reveal: bool = 
             ts = records[ri].timestamp if records is not None and records[ri].timestamp else ""
             was = f' · was <b>{_e(r.original)}</b>' if reveal else ""
             review_items.append(
-                f'<li><a href="#h{h.number}"><div class="meta">{_e(_label(r.kind))}'
+                f'<li><a href="#h{h.number}"><div class="meta">{_e(kind_label(r.kind))}'
                 f' · {_e(r.detector or "?")} · score {r.score:.2f}'
                 f'{" · " + _e(ts) if ts else ""}{was}</div>'
                 f'<div class="ctx">{ctx.strip()}</div></a></li>')
@@ -369,205 +370,9 @@ def _render_record(ri, new, rec, hls, reveal, emitted, low, senders, hue_of, sta
     return f'<div class="note text" id="m{ri}"><div class="body">{body}</div></div>'
 
 
-# --------------------------------------------------------------------------- CLI helpers
-class RunProgress:
-    """A rich progress bar on stderr, shown only on a terminal and only once the run has
-    lasted ``delay`` seconds (default 1; ``ANONYMIZER_PROGRESS_DELAY`` overrides it).
-
-    Use as a context manager and pass :meth:`update` as the engine's ``progress`` callable.
-    """
-
-    def __init__(self, enabled: bool = True, label: str = "anonymising", delay: float | None = None):
-        if delay is None:
-            try:
-                delay = float(os.environ.get("ANONYMIZER_PROGRESS_DELAY", "1"))
-            except ValueError:
-                delay = 1.0
-        self.enabled = enabled and sys.stderr.isatty()
-        self.delay = delay
-        self.label = label
-        self.done, self.total = 0, None
-        self._lock = threading.Lock()
-        self._bar = None
-        self._task = None
-        self._timer = None
-        self._closed = False
-        self.shown = False
-
-    def __enter__(self):
-        if self.enabled and self.delay <= 0:
-            self._start()
-        elif self.enabled:
-            self._timer = threading.Timer(self.delay, self._start)
-            self._timer.daemon = True
-            self._timer.start()
-        return self
-
-    def _start(self):
-        from rich.console import Console
-        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn,
-                                   TextColumn, TimeElapsedColumn)
-        with self._lock:
-            if self._closed:
-                return
-            self._bar = Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"),
-                                 BarColumn(), MofNCompleteColumn(), TextColumn("records"),
-                                 TimeElapsedColumn(), console=Console(stderr=True),
-                                 transient=True)
-            self._bar.start()
-            self._task = self._bar.add_task(self.label, total=self.total, completed=self.done)
-            self._bar.refresh()
-            self.shown = True
-
-    def update(self, done: int, total: int):
-        self.done, self.total = done, total
-        if self._bar is not None:
-            with self._lock:
-                if self._bar is not None:
-                    # the engine's last call: the records are done, the output check follows
-                    desc = "verifying" if total and done >= total else self.label
-                    self._bar.update(self._task, completed=done, total=total, description=desc)
-
-    def __exit__(self, *exc):
-        with self._lock:
-            self._closed = True
-            if self._timer is not None:
-                self._timer.cancel()
-            if self._bar is not None:
-                self._bar.stop()
-                self._bar = None
-        return False
-
-
-def print_summary(result, files: int = 1, extra: list[tuple[str, str]] | None = None) -> bool:
-    """The closing summary table on stderr; only on a terminal (returns False otherwise,
-    and the caller prints its one-line summary)."""
-    if not sys.stderr.isatty():
-        return False
-    from rich.console import Console
-    from rich.table import Table
-    console = Console(stderr=True)
-    counts = Counter(rep.kind for _, rep in result.replacements) or result.counts
-    table = Table(title="anonymize: summary", title_justify="left", show_footer=False)
-    table.add_column("Kind")
-    table.add_column("Replaced", justify="right")
-    table.add_column("Low confidence", justify="right")
-    lowc = Counter(rep.kind for _, rep in result.replacements if rep.score < LOW_SCORE)
-    if not result.replacements and getattr(result, "low_counts", None):  # streamed run (issue 6)
-        lowc = result.low_counts
-    kinds = list(KIND_ORDER) + sorted(k for k in counts if k not in KIND_ORDER)
-    for k in kinds:
-        table.add_row(_label(k), str(counts.get(k, 0)), str(lowc.get(k, 0)))
-    table.add_section()
-    table.add_row("[bold]total", f"[bold]{sum(counts.values())}", str(sum(lowc.values())))
-    table.add_section()
-    table.add_row("files", str(files), "")
-    table.add_row("messages", str(result.messages), "")
-    table.add_row("format", f"{result.format} ({result.language})", "")
-    table.add_row("time", f"{result.seconds:.2f}s", "")
-    for k, v in extra or []:
-        table.add_row(k, v, "")
-    console.print(table)
-    return True
-
-
-def record_lines(records: list[Record]) -> list[int]:
-    """1-based line number of each record's first line."""
-    out, line = [], 1
-    for r in records:
-        out.append(line)
-        line += r.raw.count("\n") or (1 if r.raw.endswith("\r") else 0)
-    return out
-
-
-def dry_run_lines(result, records: list[Record] | None) -> list[str]:
-    """One line per replacement: where, kind, detector, score, redacted original -> new."""
-    from ..pipeline.engine import redact
-    starts = record_lines(records) if records is not None and len(records) == len(result.texts) else None
-    rows = []
-    for ri, rep in sorted(result.replacements, key=lambda x: (x[0], x[1].start)):
-        if starts is not None:
-            line = starts[ri] + records[ri].raw[:rep.start].count("\n")
-            where = f"line {line}"
-        else:
-            where = f"record {ri + 1}"
-        flag = "  <- review" if rep.score < LOW_SCORE else ""
-        rows.append(f"{where:>11}  {rep.kind:<13} {rep.detector or '?':<11} {rep.score:4.2f}  "
-                    f"{redact(rep.original)!s}  ->  {rep.new}{flag}")
-    return rows
-
-
 def reveal_warning(path: str) -> str:
     return (f"anonymize: warning: --reveal writes the REAL names, numbers, URLs and e-mails into "
             f"{path}; keep it private (it is written with mode 0600) and do not publish it")
-
-
-# --------------------------------------------------------------------------- cli glue
-def check_options(src: str, dst: str | None, in_place: bool, force: bool, ui: dict) -> str | None:
-    """Validate --report/--reveal/--dry-run before any work; returns the DST to check
-    (``-`` for a dry run, which writes no output)."""
-    from pathlib import Path
-
-    from ..errors import InputError
-    report = ui.get("report")
-    if ui.get("reveal") and not report:
-        raise InputError("--reveal only changes the --report page; add --report FILE.html "
-                         "(or drop --reveal)")
-    if report:
-        if report == "-":
-            raise InputError("--report needs a file name (e.g. --report review.html), not -")
-        rp = Path(report).resolve()
-        for other in (src, dst):
-            if other and other != "-" and rp == Path(other).resolve():
-                raise InputError(f"{report}: --report would overwrite {other}; "
-                                 f"pick another name, e.g. --report review.html")
-        if not rp.parent.is_dir():
-            raise InputError(f"{report}: the folder does not exist (create it, or pick "
-                             f"another --report path)")
-        if rp.exists() and not force:
-            raise InputError(f"{report}: already exists (use --force to overwrite it)")
-    if ui.get("dry_run"):
-        return "-"
-    return dst
-
-
-def prepare(ui: dict, result, text: str | None, name: str, collection: bool, quiet: bool):
-    """After the engine, before anything is written: print the --dry-run findings and
-    build the --report page (returned as a str, or None)."""
-    from ..errors import InputError
-    from .. import formats
-    if not ui.get("report") and not ui.get("dry_run"):
-        return None
-    if collection:
-        raise InputError("--report and --dry-run take one export file, not a folder or .zip; "
-                         "run them on each file")
-    records = None
-    if text is not None and result.format in getattr(formats, "LINE_FORMATS", formats.FORMATS):
-        try:
-            records = list(formats.parse(text, result.format))
-        except Exception:  # noqa: BLE001 - structure is a nicety; the texts are enough
-            records = None
-        if records is not None and len(records) != len(result.texts):
-            records = None
-    html_text = None
-    if ui.get("report"):
-        html_text = build_report(result, records, reveal=bool(ui.get("reveal")),
-                                 source_name=name)
-    if ui.get("dry_run"):
-        out = sys.stdout
-        lines = dry_run_lines(result, records)
-        out.write(f"# dry run: {name}: {len(lines)} replacements (originals redacted); "
-                  f"nothing written\n")
-        for line in lines:
-            out.write(line + "\n")
-        out.flush()
-        if html_text is not None:
-            write_report(ui["report"], html_text, bool(ui.get("reveal")))
-        if not quiet and not print_summary(result, extra=[("mode", "dry run: nothing written")]):
-            sys.stderr.write(f"anonymize: dry run: {result.format} ({result.language}), "
-                             f"{result.messages} messages, {len(lines)} replacements; "
-                             f"nothing written\n")
-    return html_text
 
 
 def write_report(path: str, html_text: str, reveal: bool):

@@ -26,7 +26,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputError
+from .errors import InputError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -88,7 +88,7 @@ class Config:
 
     def key(self, key_file: str | None = None) -> tuple[bytes, bool]:
         """(key, stable): --key-file, else $ANONYMIZER_KEY, else the configured key file."""
-        from ..render.pseudonyms import load_key
+        from .render.pseudonyms import load_key
         if key_file:
             try:
                 return load_key(key_file)
@@ -212,17 +212,15 @@ def _from_dict(data: dict, root: Path, source: Path | None) -> Config:
     cfg.allow_file = path(data.get("allow_file"))
     lang = data.get("language")
     if lang is not None:
-        from ..render.pseudonyms import LOCALES
-        if lang not in LOCALES:
-            raise InputError(f"{source}: unsupported language {lang!r} (choose from {', '.join(LOCALES)})")
-        cfg.language = lang
+        from .language import check_language
+        cfg.language = check_language(lang, f"{source}: ")
     if strings("include") is not None:
         cfg.include = strings("include")
     cfg.exclude = strings("exclude") or []
     cfg.extra_rules = [path(p) for p in (strings("extra_rules") or [])]
     cfg.allow = strings("allow") or []
     if "policy" in data:  # policy = { IBAN = "redact", CITY = "keep" }
-        from ..render.policy import parse_policy
+        from .render.policy import parse_policy
         if not isinstance(data["policy"], dict):
             raise InputError(f"{source}: policy must be a table of KIND = \"replace|redact|keep\"")
         try:
@@ -230,7 +228,7 @@ def _from_dict(data: dict, root: Path, source: Path | None) -> Config:
         except InputError as exc:
             raise InputError(f"{source}: {exc}") from None
     if "shift_dates" in data:  # shift_dates = "auto" | -28
-        from ..render.dateshift import parse_shift
+        from .render.dateshift import parse_shift
         try:
             cfg.shift_dates = parse_shift(data["shift_dates"])
         except InputError as exc:
