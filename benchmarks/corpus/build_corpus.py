@@ -21,9 +21,10 @@ Two corpora:
    ``email`` -> EMAIL_ADDRESS, ``url`` -> URL, anything else -> PERSON.  ``X`` is either a kind
    that overrides it (``[[zelie.carvalhais@example.org|hashtag_handle|EMAIL_ADDRESS]]``: a name
    inside an e-mail) or, for a phone, the ISO country of a national number when it is not the
-   chat's own (fr FR, en GB, de DE, es ES, it IT, pt PT).  Each record of hard.jsonl is
+   chat's own (fr FR, en GB, de DE, es ES, it IT, pt PT); the build writes every phone's
+   ``country`` and ``valid`` (libphonenumber's is_valid_number) into hard.jsonl.  Each record of hard.jsonl is
    ``{"text", "lang", "chat", "sender", "participants", "spans": [{"start", "end", "kind",
-   "category", "country"?}]}``; participants are gold PERSON spans (category ``sender``)
+   "category", "country"?, "valid"?}]}``; participants are gold PERSON spans (category ``sender``)
    wherever an export writes them.
 
 Name-source rule (``--check``): every gold PERSON span (and every participant) is split into
@@ -206,11 +207,22 @@ def parse_hard(path: Path) -> list[dict]:
 
 
 def load_hard() -> list[dict]:
+    """Every hard chat; a phone span also says its ``country`` and whether libphonenumber
+    takes it as ``valid`` (fiction ranges like FR 06 39 98 or GB 07700 900 are not)."""
+    import phonenumbers
     recs = []
     for lang in LANGS:
         f = HARD / f"{lang}.txt"
         if f.is_file():
             recs += parse_hard(f)
+    for r in recs:
+        for s in r["spans"]:
+            if s["kind"] == "PHONE_NUMBER":
+                default = "US" if s["category"] == "phone_us_style" else REGION[r["lang"]]
+                cc = _country(r["text"][s["start"]:s["end"]], s.get("country") or default)
+                if cc:
+                    s["country"] = cc[1]
+                    s["valid"] = bool(phonenumbers.is_valid_number(cc[0]))
     return recs
 
 
