@@ -404,12 +404,12 @@ def make_chat(seed, i: int) -> dict:
 
 
 def check_output(case: dict, out: str) -> list[tuple[str, str]]:
-    """Planted values that survive in ``out``: [(kind, value)]."""
+    """Planted values that survive in ``out``: [(kind, value, "domestic"/"foreign" for a phone)]."""
     surv = []
     words = fz_words(out)
     for t in case["names"]:
         if t in words:
-            surv.append(("name", t))
+            surv.append(("name", t, ""))
     out_lines = out.splitlines()
     all_digits = re.sub(r"\D", "", out)
     for w, where, shape, country in case["phones"]:
@@ -420,10 +420,10 @@ def check_output(case: dict, out: str) -> list[tuple[str, str]]:
             a, b = where
             hay = re.sub(r"\D", "", "\n".join(out_lines[a:b]))
         if digits and digits in hay:
-            surv.append((f"phone_{shape}", w))
+            surv.append((f"phone_{shape}", w, "domestic" if FZ_REGION[case["lang"]] == country else "foreign"))
     low = out.lower()
-    surv += [("email", e) for e in case["emails"] if e.lower() in low]
-    surv += [("url", u) for u in case["urls"] if u.lower() in low]
+    surv += [("email", e, "") for e in case["emails"] if e.lower() in low]
+    surv += [("url", u, "") for u in case["urls"] if u.lower() in low]
     return surv
 
 
@@ -467,7 +467,9 @@ def _run_case(job) -> dict:
         r = {"i": i, "lang": case["lang"], "layout": case["layout"], "rc": rc, "secs": secs,
              "err": err.strip()[-600:], "survivors": [],
              "planted": {"name": len(case["names"]), "phone": len(case["phones"]),
-                         "email": len(case["emails"]), "url": len(case["urls"])}}
+                         "email": len(case["emails"]), "url": len(case["urls"])},
+             "phone_shapes": [(sh, "domestic" if FZ_REGION[case["lang"]] == c else "foreign")
+                              for _, _, sh, c in case["phones"]]}
         if rc not in (0, 3) or "Traceback" in err or "internal error" in err:
             r["outcome"] = "crash"
         elif rc == 3:
@@ -547,7 +549,7 @@ def _summary(results, seed, secs, n_examples) -> int:
         for k, v in r["planted"].items():
             planted[k] = planted.get(k, 0) + v
         kinds = set()
-        for kind, _ in r["survivors"]:
+        for kind, _, _ in r["survivors"]:
             key = "phone" if kind.startswith("phone") else kind
             survived[key] = survived.get(key, 0) + 1
             kinds.add(key)
@@ -560,13 +562,19 @@ def _summary(results, seed, secs, n_examples) -> int:
     print(f"\n{'planted value (in exit-0 chats)':<34}{'planted':>8}{'survived':>9}{'chats':>7}")
     for k in ("name", "phone", "email", "url"):
         print(f"{k:<34}{planted.get(k, 0):>8}{survived.get(k, 0):>9}{chats_with.get(k, 0):>7}")
-    shapes = {}
+    shapes = {}  # (shape, domestic/foreign) -> [planted, survived]
     for r in ok:
-        for kind, _ in r["survivors"]:
+        for sh in r["phone_shapes"]:
+            shapes.setdefault(tuple(sh), [0, 0])[0] += 1
+        for kind, _, where in r["survivors"]:
             if kind.startswith("phone_"):
-                shapes[kind] = shapes.get(kind, 0) + 1
+                shapes.setdefault((kind[6:], where), [0, 0])[1] += 1
     if shapes:
-        print("phone survivors by shape: " + ", ".join(f"{k[6:]} {v}" for k, v in sorted(shapes.items(), key=lambda x: -x[1])))
+        print("\nphones by shape (country of the chat's language = domestic; sender = a participant's number)")
+        print(f"{'shape':<14}{'domestic survived/planted':>27}{'foreign survived/planted':>26}")
+        for sh in sorted({k[0] for k in shapes}):
+            cells = [shapes.get((sh, w), [0, 0]) for w in ("domestic", "foreign")]
+            print(f"{sh:<14}" + "".join(f"{f'{b}/{a}':>26}" for a, b in cells))
     by_lang = {}
     for r in results:
         d = by_lang.setdefault(r["lang"], [0, 0, 0, 0])
@@ -579,9 +587,10 @@ def _summary(results, seed, secs, n_examples) -> int:
     rep = f"python benchmarks/fuzz.py --seed {seed} --case"
     groups = [("crash", crashes, lambda r: r["err"][-300:]), ("refusal", refusals, lambda r: r["err"][-300:])]
     for k in ("name", "phone", "email", "url"):
-        rs = [r for r in ok if any((kind.startswith("phone") if k == "phone" else kind == k) for kind, _ in r["survivors"])]
+        rs = [r for r in ok if any((kind.startswith("phone") if k == "phone" else kind == k) for kind, _, _ in r["survivors"])]
         groups.append((f"{k} survivor", rs, lambda r, k=k: ", ".join(
-            f"{kind}:{v!r}" for kind, v in r["survivors"] if (kind.startswith("phone") if k == "phone" else kind == k))[:300]))
+            f"{kind}{'(' + w + ')' if w else ''}:{v!r}" for kind, v, w in r["survivors"]
+            if (kind.startswith("phone") if k == "phone" else kind == k))[:300]))
     for label, rs, what in groups:
         if rs:
             print(f"\nexamples: {label} ({len(rs)} chats)")

@@ -293,7 +293,9 @@ HARD_KINDS = KINDS + ("KEEP",)
 COMPATIBLE = {"PERSON": {"PERSON", "SOCIAL_HANDLE"}}  # a handle is how this tool reports @camille.d
 HARD_LAYOUTS = ("whatsapp-android", "whatsapp-ios", "chunk")
 PARTICLES = {"van", "von", "der", "den", "del", "dos", "das", "des", "della", "degli", "ben",
-             "bin", "ibn", "the", "mac"}
+             "bin", "ibn", "the", "mac",
+             # titles written inside a gold span ("Mme Le Floc'h", "Herr von Trotha") are no name
+             "mme", "mlle", "mrs", "maitre", "herr", "frau", "sra", "srta", "signora", "signor", "dona"}
 BENCH_KEY = b"quality-benchmark-key-0123456789"
 
 
@@ -474,6 +476,7 @@ def hard_end_to_end(recs: list[dict], errors: list | None = None):
     from anonymizer import Anonymizer
     rates = defaultdict(lambda: defaultdict(Rate))
     refusals = crashes = 0
+    hard_end_to_end.failed = []  # (chat id, "refused"/"crashed", message)
     for i, chat in enumerate(_chats(recs)):
         lang = chat[0]["lang"]
         text, fmt, gold = build_chat_export(chat, HARD_LAYOUTS[i % len(HARD_LAYOUTS)])
@@ -485,6 +488,8 @@ def hard_end_to_end(recs: list[dict], errors: list | None = None):
                 refusals += 1
             else:
                 crashes += 1
+            hard_end_to_end.failed.append((chat[0]["chat"], "refused" if getattr(exc, "exit_code", None) == 3
+                                           else "crashed", f"{type(exc).__name__}: {exc}"[:240]))
             if errors is not None:
                 errors.append((lang, "REFUSED" if getattr(exc, "exit_code", None) == 3 else "CRASH",
                                chat[0]["chat"], str(exc)[:200]))
@@ -560,7 +565,7 @@ def run_hard(recs: list[dict], tools, args):
     _print_rows(f"{title}: per category, all languages", head, rows, args.markdown)
     # 2. per language: ours / Presidio / ours e2e in one cell
     short = " / ".join(["ours"] + (["Presidio"] if len(tools) > 1 else []) + ["e2e"])
-    head = ["category", "measure"] + [f"{lang} n" if False else f"{lang} ({short})" for lang in langs]
+    head = ["category", "measure"] + [f"{lang} ({short})" for lang in langs]
     rows = []
     for c in cats:
         row = [c, measure(c)]
@@ -574,6 +579,8 @@ def run_hard(recs: list[dict], tools, args):
             f"crashes: end to end {e2e_crashes}, " + ", ".join(f"{t} span level {crash_note[t]}" for t in crash_note)
             + " (every span of a refused or crashed chat/message counts as a failure)")
     print(("\n" + line) if not args.markdown else f"\n{line}")
+    for chat_id, what, msg in getattr(hard_end_to_end, "failed", []):
+        print(f"  {chat_id} {what}: {msg}")
 
 
 def _print_rows(title, head, rows, markdown):
