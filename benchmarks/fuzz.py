@@ -453,7 +453,7 @@ def _run_case(job) -> dict:
         else:
             from click.testing import CliRunner
 
-            from anonymizer.cli import main as cli_main
+            from anonymizer.ui.cli import main as cli_main
             runner = _WORKER.setdefault("runner", CliRunner())
             res = runner.invoke(cli_main, args, catch_exceptions=True,
                                 env={"ANONYMIZER_KEY": None, "ANONYMIZER_DEBUG": None})
