@@ -50,7 +50,7 @@ DATE_RE = regex.compile(
     """)
 
 
-def parse_date(m) -> tuple[dt.date, bool] | None:
+def parse_match(m) -> tuple[dt.date, bool] | None:
     try:
         if m.group("iso"):
             return dt.date(int(m.group("iy")), int(m.group("im")), int(m.group("id"))), True
@@ -81,7 +81,7 @@ def find_dobs(text: str, engine=None) -> list[Finding]:
         m = DATE_RE.match(text, cue.end())
         if m is None:
             continue
-        parsed = parse_date(m)
+        parsed = parse_match(m)
         if parsed is None:
             continue
         end = m.end()
@@ -91,7 +91,7 @@ def find_dobs(text: str, engine=None) -> list[Finding]:
     # the cue after the date: "ich bin am 3. Oktober 1989 geboren", "I was 12/03/1990 born"…
     for cue in _PRE_AM.finditer(text):
         m = DATE_RE.match(text, cue.end())
-        if m is None or not _POST_CUE.match(text, m.end()) or parse_date(m) is None:
+        if m is None or not _POST_CUE.match(text, m.end()) or parse_match(m) is None:
             continue
         if any(f.start == m.start() for f in out):
             continue
@@ -160,7 +160,7 @@ def render_date(text: str, new: dt.date) -> str | None:
 
 def parse_date(text: str) -> tuple[dt.date, bool] | None:
     m = DATE_RE.fullmatch(text)
-    return parse_date(m) if m else None
+    return parse_match(m) if m else None
 
 
 def render_dob(f: Finding, engine) -> str:

@@ -14,7 +14,7 @@ import datetime as dt
 import regex
 
 from ..detect.base import Finding
-from ..detect.dates import DATE_RE, parse_date, render_date
+from ..detect.dates import DATE_RE, parse_match, render_date
 from ..errors import InputError
 from ..textutil import has_digit
 
@@ -54,7 +54,7 @@ def header_style(headers: list[str]) -> tuple[str, bool]:
     means day first; default day first)."""
     order, padded = None, False
     for h in headers:
-        m = _HEADERDATE_RE.search(h)
+        m = _HEADER_DATE.search(h)
         if not m:
             continue
         a, b = int(m.group("a")), int(m.group("b"))
@@ -71,7 +71,7 @@ def header_style(headers: list[str]) -> tuple[str, bool]:
 
 def shift_header(text: str, days: int, style: tuple[str, bool]) -> tuple[int, int, str] | None:
     """(start, end, new) for the date inside a header, same widths and separators."""
-    m = _HEADERDATE_RE.search(text)
+    m = _HEADER_DATE.search(text)
     if not m:
         return None
     a, b, c = m.group("a"), m.group("b"), m.group("c")
@@ -111,7 +111,7 @@ def find_dates(text: str, engine=None) -> list[Finding]:
             continue
         if m.group("num") and not m.group("y"):
             continue  # "3-1", "12.50", "3/4": not dates without a year
-        parsed = parse_date(m)
+        parsed = parse_match(m)
         if parsed is None:
             continue
         out.append(Finding(m.start(), m.end(), DATE, m.group(), 0.8, "date", {}))
@@ -120,7 +120,7 @@ def find_dates(text: str, engine=None) -> list[Finding]:
 
 def render_shifted_date(f: Finding, engine) -> str:
     m = DATE_RE.fullmatch(f.text)
-    parsed = parse_date(m) if m else None
+    parsed = parse_match(m) if m else None
     if parsed is None:
         return f.text
     real, has_year = parsed
