@@ -101,6 +101,7 @@ class Collector:
     # ------------------------------------------------------------------ apply
     def apply(self, engine, fmt: str, lang: str | None = None):
         result = engine.transform(self.records, fmt, lang)
+        engine.pmap.reserve_ids(self.ident_values())  # fmtfix: no fake id is another real id
         by_rec = defaultdict(list)
         for ri, rep in result.replacements:
             by_rec[ri].append((rep.start, rep.end, rep.new))

@@ -157,7 +157,7 @@ class Engine:
         for role, kind in (("first", "first"), ("last", "last")):
             for folded in list(self.pmap.entries.get(kind, {})):
                 self.identities.add_known_token(folded, role)
-        self.pmap.add_forbidden(self.identities.name_tokens())
+        self.pmap.add_people(self.identities)  # fmtfix: forbidden names + names in e-mails/handles
         self._n_records = n_records
         if self.shift_spec is not None:  # --shift-dates: one keyed offset in weeks
             from ..render import dateshift
@@ -173,7 +173,7 @@ class Engine:
         num = self.phones.parse_label(label)
         if num is not None:
             return self.identities.add_phone(num, label)
-        return self.identities.add_name(label)
+        return self.identities.add_label(label)  # fmtfix: one letter, emoji, "Maman" are people too
 
     def _ner(self, lang: str) -> NameDetector:
         if lang not in self._name_detectors:
@@ -328,7 +328,7 @@ class Engine:
             new = self.render_finding(f, label)
             if new is not None and new != f.text:
                 out.append((f.start, f.end, new, PERSON))
-        return out
+        return out or self.identities.label_replacements(label, self.pmap)  # fmtfix: label-only people
 
     # ------------------------------------------------------------------ main
     def process_text(self, text: str, fmt: str | None = None, name: str = "input",
