@@ -127,12 +127,12 @@ class Identities:
         return [(s, s + len(core), pmap.label(core, self.all_labels()), "PERSON")]
 
     def all_labels(self) -> frozenset[str]:
-        """Every label and name token of the chat (a label pseudonym is none of them)."""
+        """Every label and name token of the chat, folded (a label pseudonym is none of them)."""
         if self._labels_cache[0] != self.version:
             out = set(self.name_tokens())
             for p in self.persons.values():
                 out.update(x.strip() for x in p.labels)
-            self._labels_cache = (self.version, frozenset(out))
+            self._labels_cache = (self.version, frozenset(fold(x) for x in out))
         return self._labels_cache[1]
 
     def token_roles(self) -> dict[str, tuple[str, str]]:

@@ -18,6 +18,7 @@ from stdnum import iban as _iban
 from stdnum import luhn
 from stdnum.iso7064 import mod_11_10
 from stdnum.de import idnr as _idnr
+from stdnum.es import ccc as _es_ccc
 from stdnum.es import dni as _dni
 from stdnum.es import nie as _nie
 from stdnum.fr import nir as _nir
@@ -104,6 +105,8 @@ def fake_iban(pmap: PseudonymMap, real: str) -> str:
         new = "".join(str(s.below(10)) if ch.isdigit() else s.choice(UPPER) for ch in bban)
         if cc in ("FR", "MC"):
             new = new[:21] + _fr_rib_key(new[:5], new[5:10], new[10:21])
+        elif cc == "ES" and len(new) == 20 and new.isdigit():  # the CCC's two check digits
+            new = new[:8] + _es_ccc.calc_check_digits(new) + new[10:]
         cand = cc + _iban.calc_check_digits(cc + "00" + new) + new
         return cand if cand != compact and iban_valid(cand) else None
     return pmap.keyed("iban", compact, gen)
@@ -239,6 +242,7 @@ NATIONAL_FAKES = {"fr_nir": fake_fr_nir, "es_dni": fake_es_dni, "es_nie": fake_e
 # ---------------------------------------------------------------------------- plates
 _FR_PLATE = "ABCDEFGHJKLMNPQRSTVWXYZ"           # SIV: no I, O, U
 _UK_LETTERS = "ABCDEFGHJKLMNOPRSTUVWXY"
+_UK_TAIL = "ABCDEFGHJKLMNPRSTUVWXY"              # DVLA's random letters: no I, O, Q, Z
 _ES_LETTERS = "BCDFGHJKLMNPRSTVWXYZ"
 _DE_DISTRICTS = {1: ["B", "M", "K", "F", "S", "H", "L", "D", "N", "R"],
                  2: ["HH", "HB", "KA", "DO", "DU", "MZ", "KI", "AC", "BN", "OF"],
@@ -259,7 +263,7 @@ def fake_plate(pmap: PseudonymMap, real: str, scheme: str) -> str:
         if scheme == "uk":
             age = s.choice([f"{y:02d}" for y in list(range(2, 25)) + list(range(51, 75))])
             return regroup(real, s.choice(_UK_LETTERS) + s.choice(_UK_LETTERS) + age
-                           + "".join(s.choice(_FR_PLATE) for _ in range(3)))
+                           + "".join(s.choice(_UK_TAIL) for _ in range(3)))
         if scheme == "es":
             return regroup(real, f"{s.below(10000):04d}" + "".join(s.choice(_ES_LETTERS) for _ in range(3)))
         if scheme == "de":
@@ -356,15 +360,20 @@ def fake_house_number(pmap: PseudonymMap, real: str) -> str:
 # ---------------------------------------------------------------------------- network
 _DOC_V4 = [ipaddress.ip_network(n) for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24")]
 _DOC_V6 = ipaddress.ip_network("2001:db8::/32")
-
-
-def is_documentation_ip(addr) -> bool:
-    return any(addr in n for n in _DOC_V4) if addr.version == 4 else addr in _DOC_V6
-
-
 # fallback once the 762 documentation addresses are used: the benchmarking range (RFC 2544,
 # never routed), then the reserved 240.0.0.0/4 (RFC 1112, never assigned)
 _WIDE_V4 = [ipaddress.ip_network(n) for n in ("198.18.0.0/15", "240.0.0.0/4")]
+
+
+def is_documentation_ip(addr) -> bool:
+    """An address :func:`fake_ip` may hand out (documentation, then benchmarking and
+    reserved ranges): never a real host, so never reported."""
+    return any(addr in n for n in _DOC_V4 + _WIDE_V4) if addr.version == 4 else addr in _DOC_V6
+
+
+@lru_cache(maxsize=1)
+def _doc_v4_hosts() -> tuple[str, ...]:
+    return tuple(str(n.network_address + i) for n in _DOC_V4 for i in range(1, 255))
 
 
 def fake_ip(pmap: PseudonymMap, real: str) -> str:
@@ -372,8 +381,12 @@ def fake_ip(pmap: PseudonymMap, real: str) -> str:
     addresses are used); IPv6 -> 2001:db8::/32; a ``/prefix`` is kept."""
     addr, _, plen = real.partition("/")
     ip = ipaddress.ip_address(addr)
+    # every documentation address taken: straight to the wider ranges (same result, fewer HMACs)
+    start = WIDEN_AFTER if ip.version == 4 and not plen and all(
+        a in pmap._used_set("ip") for a in _doc_v4_hosts()) else 0
 
     def gen(h, c):
+        c += start
         if ip.version == 4:
             if c < WIDEN_AFTER:
                 net = _DOC_V4[h % 3]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import json
 import os
 import re
@@ -126,7 +127,7 @@ RESERVED_DOMAINS = ("example.com", "example.org", "example.net")
 # fallbacks that cannot run out (issue 15): how many draws of the natural shape before widening
 NAME_TRIES = 200        # single pool names, then compounds of 2, 3, … names
 COMPOUND_TRIES = 2000   # draws per compound size
-SHAPE_TRIES = 32        # draws per length of a same-shape string (ids, e-mail parts, handles)
+SHAPE_TRIES = 16        # draws per length of a same-shape string (ids, e-mail parts, handles)
 PHONE_WIDEN = 8000      # draws of the same length (fiction ranges, then valid numbers)
 
 _RUNS = re.compile(r"[^\W\d_]+|\d+|.", re.S)
@@ -149,11 +150,12 @@ class PseudonymMap:
     _used: dict[str, set[str]] = field(default_factory=dict)
     people: object = None      # the run's Identities (see add_people): names in e-mails/handles
     real_ids: set[str] = field(default_factory=set)   # account ids of the input (reserve_ids)
+    _full: set = field(default_factory=set)            # label levels with every value taken
 
     # ------------------------------------------------------------------ core
     def _digest(self, kind: str, real: str, counter: int) -> bytes:
         msg = f"{kind}\x00{real}\x00{counter}".encode("utf-8")
-        return hmac.new(self.key, msg, hashlib.sha256).digest()
+        return hmac.digest(self.key, msg, "sha256")  # = hmac.new(…, sha256).digest(), one C call
 
     def _int(self, kind: str, real: str, counter: int) -> int:
         return int.from_bytes(self._digest(kind, real, counter), "big")
@@ -349,7 +351,7 @@ class PseudonymMap:
         stream = bytearray()
         i = 0
         while len(stream) < len(text):
-            stream += hmac.new(self.key, h + i.to_bytes(4, "big"), hashlib.sha256).digest()
+            stream += hmac.digest(self.key, h + i.to_bytes(4, "big"), "sha256")
             i += 1
         out = []
         for ch, b in zip(text, stream):
@@ -485,17 +487,37 @@ class PseudonymMap:
         (``A`` -> ``K``, two letters once the 26 are used); no letter -> same shape
         (``123`` -> ``845``); words (``Maman``, ``Boss``) -> a first name (gender of
         kinship words from the rules).  Keyed on the folded label, injective, never one of
-        ``taken`` (the chat's real labels) nor a pseudonym of a first name."""
+        ``taken`` (the chat's real labels and names, folded) nor a pseudonym of a first
+        name."""
         import regex
         core = real.strip()
         key = fold(core)
-        bad = {fold(t) for t in taken}
+        bad = taken
         clusters = [g for g in regex.findall(r"\X", core) if not g.isspace()]
+        used = self._used_set("label")
+
+        def skip(alphabet, n0, per_level):
+            """Counter offset past the levels (lengths) whose every value is taken: the
+            draws there would all be refused (same result, without the HMACs)."""
+            n = n0
+            while len(alphabet) ** n <= 1000:
+                level = (tuple(alphabet), n)
+                if level not in self._full:  # pseudonyms are never taken back: full stays full
+                    values = _level_values(*level)
+                    if all(v in used for v in values):
+                        self._full.add(level)
+                    elif not all(v in used or v in bad for v in values):
+                        break
+                n += 1
+            return (n - n0) * per_level
+
         if clusters and all(regex.search(r"\p{Extended_Pictographic}|\p{Regional_Indicator}", g)
                             for g in clusters):
             pool = label_rules()["emoji"]
+            start = skip(pool, len(clusters), SHAPE_TRIES)
 
             def gen(c):
+                c += start
                 n = len(clusters) + c // SHAPE_TRIES
                 h = self._int("label-emoji", key, c)
                 out = []
@@ -504,7 +526,10 @@ class PseudonymMap:
                     h //= len(pool)
                 return "".join(out)
         elif len(core) == 1 and core.isalpha():
+            start = skip(string.ascii_lowercase, 1, 2 * SHAPE_TRIES)
+
             def gen(c):
+                c += start
                 n = 1 + c // (2 * SHAPE_TRIES)
                 h = self._int("label-letter", key, c)
                 out = "".join(string.ascii_uppercase[(h >> (5 * i)) % 26] for i in range(n))
@@ -557,6 +582,12 @@ class PseudonymMap:
             for real, fake in table.items():
                 out[fake] = (kind, real)
         return out
+
+
+@lru_cache(maxsize=16)
+def _level_values(alphabet: tuple[str, ...], n: int) -> tuple[str, ...]:
+    """Every folded string of ``n`` symbols of ``alphabet`` (small levels only)."""
+    return tuple(fold("".join(t)) for t in itertools.product(alphabet, repeat=n))
 
 
 def _split_id(real: str) -> tuple[str, str]:
