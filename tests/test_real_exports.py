@@ -238,3 +238,67 @@ def test_samples_under_200_keys():
     elapsed = time.perf_counter() - t0
     print(f"200 keys x {len(groups)} samples: {elapsed:.0f}s")
     assert elapsed < 600
+
+
+# ---------------------------------------------------------------------------- one rule for every string
+PLANTED = "écris à camille.roux@perso-mail.fr ou https://camille-roux.fr/cv"
+KEPT = {"date_unixtime": "0612345678", "timestamp": "2024-03-02T09:14:05", "type": "0612345678"}
+
+
+def _plant(tree, planted=PLANTED):
+    """An unknown field (nested) holding personal data, and kept fields that look like it."""
+    extra = {"x_unknown": {"deep": [planted]}, **KEPT}
+    if isinstance(tree, list):
+        tree[0]["x_new_field"] = extra
+    else:
+        msgs = tree.get("messages") or tree.get("chats", {}).get("list", [{}])[0].get("messages")
+        msgs[0]["x_new_field"] = extra
+        tree["x_top"] = planted
+    return tree
+
+
+@pytest.mark.parametrize("name", ["telegram_result.json", "discord.json", "messenger_message_1.json",
+                                  "messenger_e2ee.json", "slack_export/general/2020-09-13.json",
+                                  "dataset.jsonl", "signal/data.json"])
+def test_every_string_is_read(name, tmp_path):
+    src = SAMPLES / name
+    text = src.read_text(encoding="utf-8")
+    if name.endswith((".jsonl", "data.json")):
+        rows = [json.loads(line) for line in text.splitlines() if line.strip()]
+        rows[0]["x_new_field"] = {"x_unknown": {"deep": [PLANTED]}, **KEPT}
+        planted = "\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n"
+    else:
+        fb = name == "messenger_message_1.json"   # Facebook's mojibake: planted the same way
+        tree = _plant(json.loads(text), PLANTED.encode("utf-8").decode("latin-1") if fb else PLANTED)
+        planted = json.dumps(tree, ensure_ascii=name.startswith(("discord", "messenger_m")), indent=2)
+    fmt = detect_format(text) if "slack" not in name else "slack"
+    eng = Engine(KEY.encode(), language="fr", ner=False)
+    new, _ = anonymize_documents(eng, [(name, planted, fmt)])[0]
+    decoded = json.loads(new) if not name.endswith((".jsonl", "data.json")) else \
+        [json.loads(line) for line in new.splitlines() if line.strip()]
+    out = json.dumps(repaired(decoded) if name == "messenger_message_1.json" else decoded,
+                     ensure_ascii=False)
+    assert "camille.roux@perso-mail.fr" not in out and "camille-roux.fr" not in out
+    assert "écris à " in out
+    for k, v in KEPT.items():  # timestamps and enums: byte for byte, even when they look like a phone
+        assert f'"{k}": "{v}"' in new.replace('":"', '": "'), k
+
+
+def test_label_only_senders_in_a_whatsapp_export(tmp_path):
+    chat = ("03/02/2025, 18:30 - A: je passe chez maman ce soir\n"
+            "03/02/2025, 18:31 - 🤓: moi aussi 🤓\n"
+            "03/02/2025, 18:32 - Maman: Venez à 19h, Jean Dupont sera là\n"
+            "03/02/2025, 18:33 - Jean Dupont: Bien reçu A\n"
+            "03/02/2025, 18:34 - Papa ❤️: 👍\n")
+    src, out = tmp_path / "chat.txt", tmp_path / "out.txt"
+    src.write_text(chat, encoding="utf-8")
+    r = run_cli(src, out)
+    assert r.exit_code == 0, r.output
+    lines = out.read_text(encoding="utf-8").splitlines()
+    senders = [re.match(r"^[^-]+ - ([^:]+):", line).group(1) for line in lines]
+    assert senders[0] != "A" and re.fullmatch(r"[A-Z]", senders[0])
+    assert senders[1] != "🤓" and not any(c.isalnum() for c in senders[1])
+    assert senders[2] != "Maman" and senders[2].isalpha()
+    assert "Jean" not in senders[3] and senders[4] != "Papa ❤️" and len(set(senders)) == 5
+    assert lines[0].endswith("je passe chez maman ce soir")   # the word in a body is a word
+    assert lines[1].endswith("moi aussi 🤓") and "Jean Dupont" not in lines[2]
