@@ -234,6 +234,8 @@ GENERATORS = {
     "ipv4": (lambda pm, i: fakes.fake_ip(pm, str(ipaddress.IPv4Address(0x52400000 + i))), None),
     "ipv6": (lambda pm, i: fakes.fake_ip(pm, str(ipaddress.IPv6Address((0x2A01 << 112) + i))), None),
     "handle": (lambda pm, i: fakes.fake_handle(pm, f"ab{i}"), None),
+    "email": (lambda pm, i: pm.email(f"j{i}@x.fr"), None),
+    "url": (lambda pm, i: pm.url(f"https://s{i}.fr"), None),
     "dob": (lambda pm, i: fakes.dob_shift(pm, dt.date(1990, 1, 1) + dt.timedelta(days=i), True), None),
 }
 

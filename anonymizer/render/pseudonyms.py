@@ -419,6 +419,7 @@ class PseudonymMap:
                                for r, x in glued[f])
             elif len(run) == 1:
                 fake = string.ascii_lowercase[h % 26]
+                fake = fake.upper() if run.isupper() else fake
                 h //= 26
             else:
                 pool = firsts if letter_runs == 1 else last
