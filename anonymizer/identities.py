@@ -67,6 +67,7 @@ class Identities:
         self.by_phone: dict[str, Person] = {}
         self.version = 0
         self._folded: tuple = (None, frozenset())  # folded_name_tokens' cache
+        self._labels_cache = self._roles_cache = self._glued_cache = (None, None)  # same, per version
 
     def _get(self, key: str) -> Person:
         p = self.persons.get(key)
@@ -100,6 +101,66 @@ class Identities:
             p.dynamic = False
         p.labels.add(label)
         return p
+
+    def add_label(self, label: str) -> Person | None:
+        """A sender label or a name from the chat's structure.  Every label is a
+        participant: one holding a name is that person (:meth:`add_name`); one that holds
+        none — a single letter (``A``), only emoji (``🤓``, ``❤️``), a kinship or
+        endearment word (``Maman``, ``Boss``: a real person's contact, so a pseudonym is
+        safer than keeping it), digits — is a *label-only* person, replaced as a whole
+        (:meth:`label_replacements`) and never looked for in message bodies."""
+        p = self.add_name(label)
+        core = label.strip()
+        if p is not None or not core:
+            return p
+        p = self._get("label:" + fold(core))
+        p.labels.add(label)
+        return p
+
+    def label_replacements(self, label: str, pmap) -> list[tuple[int, int, str, str]]:
+        """The replacement of a label-only person's label (see :meth:`add_label`):
+        ``[(start, end, pseudonym, "PERSON")]``, or [] for any other label."""
+        core = label.strip()
+        if not core or "label:" + fold(core) not in self.persons:
+            return []
+        s = label.index(core)
+        return [(s, s + len(core), pmap.label(core, self.all_labels()), "PERSON")]
+
+    def all_labels(self) -> frozenset[str]:
+        """Every label and name token of the chat, folded (a label pseudonym is none of them)."""
+        if self._labels_cache[0] != self.version:
+            out = set(self.name_tokens())
+            for p in self.persons.values():
+                out.update(x.strip() for x in p.labels)
+            self._labels_cache = (self.version, frozenset(fold(x) for x in out))
+        return self._labels_cache[1]
+
+    def token_roles(self) -> dict[str, tuple[str, str]]:
+        """Folded name token -> (``first`` | ``last``, the name as the person has it):
+        what an e-mail local part or a handle may hold (``jean.dupont``)."""
+        if self._roles_cache[0] != self.version:
+            out: dict[str, tuple[str, str]] = {}
+            for p in self.persons.values():
+                if p.first and len(p.first) >= 2:
+                    out.setdefault(fold(p.first), ("first", p.first))
+                if p.surname:
+                    out.setdefault(fold(p.surname).replace(" ", ""), ("last", p.surname))
+            self._roles_cache = (self.version, out)
+        return self._roles_cache[1]
+
+    def glued_names(self) -> dict[str, list[tuple[str, str]]]:
+        """Folded glued forms of full names -> their parts: ``jeandupont``, ``dupontjean``,
+        ``jdupont`` -> [(role, name)] with role ``first``, ``last`` or ``initial``."""
+        if self._glued_cache[0] != self.version:
+            out: dict[str, list[tuple[str, str]]] = {}
+            for p in self.persons.values():
+                if p.first and p.surname:
+                    f, l = fold(p.first), fold(p.surname).replace(" ", "")
+                    out.setdefault(f + l, [("first", p.first), ("last", p.surname)])
+                    out.setdefault(l + f, [("last", p.surname), ("first", p.first)])
+                    out.setdefault(f[:1] + l, [("initial", p.first), ("last", p.surname)])
+            self._glued_cache = (self.version, out)
+        return self._glued_cache[1]
 
     def name_tokens(self, dynamic: bool | None = None) -> set[str]:
         """Real name tokens (for keeping pseudonyms disjoint from real names).

@@ -33,6 +33,15 @@ _NOT_PHONE_BEFORE = re.compile(r"(?i)(?:n°|no\.?|nº|nr\.?|#|order|commande|cde
                                r"pedido|factura|facture|invoice|iban|bic|rib|siret|siren|code|pin|km|room|"
                                r"apt\.?|suite|box|zip|cp|plz|colis|tracking|suivi|dossier)\s*[:#]?\s*$")
 _MONEY_AFTER = re.compile(r"^\s?(?:€|\$|£|eur|euros?|usd|chf|dollars?|k€|%)", re.I)
+# a decimal number (a coordinate "31.7036111", a Slack timestamp "1600000100.000200"): one
+# decimal point or comma, no leading zero, and no other separator is not a phone number
+_DECIMAL = re.compile(r"(?:0|[1-9]\d*)[.,]\d+")
+
+
+def is_decimal(norm: str, s: int, e: int) -> bool:
+    """``norm[s:e]`` is a decimal number, not part of a longer dotted run (``1.2.3``)."""
+    return bool(_DECIMAL.fullmatch(norm, s, e)) and norm[s - 1:s] not in ("+", ".", ",") \
+        and not (norm[e:e + 1] in ".," and norm[e + 1:e + 2].isdigit())
 
 
 def _context_phone_rule():
@@ -165,6 +174,8 @@ class PhoneDetector:
         def add(s, e, num, det="phone", score=0.9):
             if det != "mention" and _NOT_PHONE_BEFORE.search(norm[max(0, s - 24):s]):
                 return  # an order number, a reference, an IBAN
+            if det != "mention" and is_decimal(norm, s, e):
+                return  # a decimal number: a coordinate, a measure, a timestamp
             if det != "mention" and ((s > 1 and norm[s - 1] in "-_" and norm[s - 2].isalnum())
                                      or (e + 1 < len(norm) and norm[e] in "-_" and norm[e + 1].isalpha()
                                          and not _has_context(norm, e, e))):

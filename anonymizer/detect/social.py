@@ -35,6 +35,8 @@ def find_social(text: str, engine=None) -> list[Finding]:
             h = m.group("handle")
             if h.lower() in _AT_STOP or h.isdigit() or any(a <= m.start() < b for a, b in taken):
                 continue
+            if text[m.start() - 1:m.start()] == "<":
+                continue  # "<@U024BE7LH>": a Slack/Discord mention, an account id the format replaces
             marked = any(c in h for c in "._") or any(c.isdigit() for c in h)
             near = has_context(text, m.start(), m.end(), "ChatSocialProfileRecognizer", 60, 30)
             if not (marked or near):

@@ -1,10 +1,11 @@
 """Datasets: JSONL (one JSON value a line), a JSON array of rows, and CSV/TSV.
 
 Text fields are chosen with ``--field`` (repeatable; a key name anywhere in a row, or a CSV
-column).  Without it: the chat fine-tuning layout ``{"messages": [{"role", "content",
-"name"?}]}`` (``content`` scanned, ``name`` a participant), ``{"text": …}`` and the usual
-text keys/columns (text, content, message, body, prompt, completion, …); sender-like keys
-(author, sender, from, name, user, username, speaker) are participant names.  CSV keeps its
+column).  Without it, every string of a JSON row is read by its key (rules/json_fields.yaml):
+the chat fine-tuning layout ``{"messages": [{"role", "content", "name"?}]}`` (``content``
+scanned, ``name`` a participant), ``{"text": …}``, sender-like keys (author, sender, from,
+name, user, username, speaker) are participant names, ``id``/``role``/dates are kept, any
+other string is scanned; CSV columns: the usual text columns and sender-like columns.  CSV keeps its
 dialect: each field is rewritten in place, quoted exactly when it was (or must be).
 """
 from __future__ import annotations
@@ -14,13 +15,11 @@ import re
 from ..errors import InputError
 from .base import split_lines, strip_eol
 from .jsondoc import JStr, Style, parse_json
+from .jsonwalk import Claiming, keys, walk_rest
 
 STYLE = Style(ascii=False)
-TEXT_KEYS = {"text", "content", "message", "body", "prompt", "completion", "response",
-             "instruction", "input", "output", "question", "answer", "context", "chosen",
-             "rejected", "system", "title", "summary"}
-NAME_KEYS = {"author", "sender", "from", "name", "user", "username", "speaker", "sender_name",
-             "author_name", "user_name"}
+TEXT_KEYS = set(keys("dataset", "text"))   # rules/json_fields.yaml
+NAME_KEYS = set(keys("dataset", "name"))
 
 
 def _roles(fields):
@@ -60,29 +59,25 @@ def parse_jsonl(text: str):
 
 
 def collect_row(col, node, fields=None, key=None):
+    """One JSON row.  Without ``fields``: every string by its key (rules/json_fields.yaml,
+    ``dataset``: sender-like keys are names, text keys messages, ``id``/``role``/dates
+    kept, anything else scanned).  With ``fields``: only those keys."""
+    if not fields:
+        walk_rest(Claiming(col), node, "dataset")
+        return
+    _collect_fields(col, node, fields, key)
+
+
+def _collect_fields(col, node, fields, key=None):
     text_keys, name_keys = _roles(fields)
     lower_t = {k.lower() for k in text_keys}
     lower_n = {k.lower() for k in name_keys}
     if isinstance(node, dict):
-        if isinstance(node.get("messages"), list) and not fields:
-            for m in node["messages"]:
-                if isinstance(m, dict):
-                    col.name(m.get("name"))
-                    c = m.get("content")
-                    if isinstance(c, list):   # multimodal parts [{type:text,text}]
-                        for part in c:
-                            if isinstance(part, dict):
-                                col.body(part.get("text"))
-                    else:
-                        col.body(c)
-            rest = {k: v for k, v in node.items() if k != "messages"}
-        else:
-            rest = node
-        for k, v in rest.items():
-            collect_row(col, v, fields, k)
+        for k, v in node.items():
+            _collect_fields(col, v, fields, k)
     elif isinstance(node, list):
         for v in node:
-            collect_row(col, v, fields, key)
+            _collect_fields(col, v, fields, key)
     elif isinstance(node, JStr) and key is not None:
         if key.lower() in lower_n:
             col.name(node)

@@ -3,15 +3,17 @@
 Users (``author``, ``mentions[]``, ``reactions[].users[]``, ``interaction.user``) carry
 ``id`` (pseudonymised, same digits count), ``name`` and ``nickname`` (names),
 ``avatarUrl`` (holds the id: scanned as text).  ``content`` is free text where ``<@id>`` /
-``<@!id>`` mentions get the same fake id; attachment file names, embed texts, guild and
-channel names/topics are scanned.  Output keeps the exporter's 2-space indent and its
-``\\uD83D\\uDE09`` surrogate-pair escapes.
+``<@!id>`` mentions get the same fake id; every other string (attachment file names, embed
+texts, guild and channel names/topics…) is read by its key (rules/json_fields.yaml).
+Output keeps the exporter's 2-space indent and its ``\\uD83D\\uDE09`` surrogate-pair
+escapes.
 """
 from __future__ import annotations
 
 import re
 
-from .jsondoc import JStr, Style
+from .jsondoc import Style
+from .jsonwalk import Claiming, walk_rest
 
 FMT = "discord"
 STYLE = Style(ascii=True, upper_hex=True)
@@ -37,14 +39,16 @@ def _mentions(raw, engine):
 
 
 def collect(tree, col):
+    """Users and message texts by structure, then every other string (embeds, guild and
+    channel fields, attachments, stickers…) by its key (:func:`jsonwalk.walk_rest`)."""
+    col = Claiming(col)
+    _collect(tree, col)
+    walk_rest(col, tree, FMT, extra=_mentions)
+
+
+def _collect(tree, col):
     if not isinstance(tree, dict):
         return
-    g, ch = tree.get("guild"), tree.get("channel")
-    if isinstance(g, dict):
-        col.body(g.get("name"), "meta")
-    if isinstance(ch, dict):
-        for k in ("name", "topic", "category"):
-            col.body(ch.get(k), "meta")
     for m in tree.get("messages") or []:
         if not isinstance(m, dict):
             continue
@@ -59,21 +63,3 @@ def collect(tree, col):
         if isinstance(inter, dict):
             _user(col, inter.get("user"))
         col.body(m.get("content"), extra=_mentions)
-        for a in m.get("attachments") or []:
-            if isinstance(a, dict):
-                col.body(a.get("fileName"), "meta")
-                col.body(a.get("url"), "meta")
-        for e in m.get("embeds") or []:
-            _strings(col, e)
-
-
-def _strings(col, node):
-    """Every string in an embed is text to scan (titles, descriptions, URLs, authors)."""
-    if isinstance(node, dict):
-        for v in node.values():
-            _strings(col, v)
-    elif isinstance(node, list):
-        for v in node:
-            _strings(col, v)
-    elif isinstance(node, JStr):
-        col.body(node, "meta", extra=_mentions)

@@ -21,6 +21,7 @@ from typing import Callable
 
 from .base import MESSAGE, META, Record, Span
 from .dataset import Field
+from ..render.fakes import fake_identifier
 from .jsondoc import Editor, JNum, JStr
 
 _TEXT_NODES = (JStr, Field)
@@ -125,7 +126,7 @@ class Collector:
         last steps (``later``)."""
         for ed, node, kind in self.idents:
             real = node.value if isinstance(node, JNum) else ed.value_of(node)
-            ed.replace_value(node, engine.pmap.identifier(kind, real))
+            ed.replace_value(node, fake_identifier(engine.pmap, kind, real))
         for fn in self.laters:
             fn(engine)
 

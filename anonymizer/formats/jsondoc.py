@@ -266,10 +266,14 @@ class Editor:
         offs = char_offsets(token)
         st = self.style
         mapping = None
-        if st.mojibake and not node.value.isascii() and unmojibake(node.value) is not None:
-            mapping = fixed_to_raw_index(unmojibake(node.value))
-        else:
-            st = Style(st.ascii, st.upper_hex, st.slash, False)
+        if st.mojibake and not node.value.isascii():
+            fixed = unmojibake(node.value)
+            if fixed is not None:
+                mapping = fixed_to_raw_index(fixed)
+            else:  # a string that is not Facebook's mojibake: written as it is
+                st = Style(st.ascii, st.upper_hex, st.slash, False)
+        # an ASCII string of a mojibake document (a name without accents) is mojibake too:
+        # a fake with accents goes in as Facebook writes it (``Aimé`` -> ``Aim\u00c3\u00a9``)
         for s, e, new in reps:
             if mapping is not None:
                 s, e = mapping[s], mapping[e]

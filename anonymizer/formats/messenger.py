@@ -5,13 +5,16 @@ timestamp_ms, content, reactions[{reaction, actor}], share{link, share_text}, ph
 ``title``, ``thread_path`` (``inbox/name_1234…``).  Text is Facebook's mojibake: every
 UTF-8 byte written as ``\\u00XX``; it is read repaired and written back the same way.
 E2EE layout (clean UTF-8): ``participants: ["A"]``, ``threadName``, ``messages[{senderName,
-text, timestamp, type, isUnsent, reactions[{reaction, actor}]}]``.
+text, timestamp, type, isUnsent, reactions[{reaction, actor}]}]``.  Every other string
+(``share``, Instagram's ``joinable_mode.link`` invite…) is read by its key
+(rules/json_fields.yaml).  Senders that hold no name (``A``, ``🤓``) still get a pseudonym.
 """
 from __future__ import annotations
 
 import re
 
 from .jsondoc import JStr, Style
+from .jsonwalk import Claiming, walk_rest
 
 FMT = "messenger"
 STYLE = Style(ascii=True, upper_hex=False, mojibake=True)
@@ -30,10 +33,22 @@ def looks_like(tree) -> bool:
 
 
 def collect(tree, col):
+    """Participants, senders, reactions and texts by structure, then every other string
+    (``joinable_mode.link``, ``share.link``, anything Facebook adds) by its key
+    (:func:`jsonwalk.walk_rest`)."""
+    col = Claiming(col)
+    _collect(tree, col)
+    walk_rest(col, tree, FMT)
+
+
+def _collect(tree, col):
     if not isinstance(tree, dict):
         return
+    names = set()
     for p in tree.get("participants") or []:
-        col.name(p.get("name") if isinstance(p, dict) else p)
+        node = p.get("name") if isinstance(p, dict) else p
+        col.name(node)
+        names.add(col.value(node))
     for m in tree.get("messages") or []:
         if not isinstance(m, dict):
             continue
@@ -44,15 +59,15 @@ def collect(tree, col):
         for r in m.get("reactions") or []:
             if isinstance(r, dict):
                 col.name(r.get("actor"))
-        share = m.get("share")
-        if isinstance(share, dict):
-            col.body(share.get("link"), "meta")
-            col.body(share.get("share_text"), "meta")
         for u in m.get("users") or []:
             if isinstance(u, dict):
                 col.name(u.get("name"))
-    col.body(tree.get("title"), "meta")
-    col.body(tree.get("threadName"), "meta")
+    for k in ("title", "threadName"):  # a one-to-one chat is titled with the other's name
+        node = tree.get(k)
+        if col.value(node) in names - {None}:
+            col.name(node)
+        else:
+            col.body(node, "meta")
     tp = tree.get("thread_path")
     if isinstance(tp, JStr):
         _thread_path(col, tree, tp)
@@ -77,9 +92,10 @@ def _thread_path(col, tree, tp):
             for v in n:
                 walk(v)
     walk(tree.get("messages"))
+    col.claim(tp, *uris)  # edited below, after the engine
 
     def fix(engine):
-        fake = engine.pmap.shaped("fbthread", last, last, 0)
+        fake = engine.pmap.shaped("fbthread", last)
         ed.replace_value(tp, real[:len(real) - len(last)] + fake)
         for u in uris:
             v = ed.value_of(u)

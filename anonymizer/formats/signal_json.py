@@ -7,8 +7,8 @@
 
 ``sender`` and each reaction's author (``reactions[i][0]``, or ``name`` when a reaction is
 an object) are participant names; ``body`` and ``quote`` are free text; attachment
-``name``/``path`` (file names may hold names) are scanned as text.  Everything else
-(dates, flags, sticker emoji) is kept byte for byte.  A signal-export chat folder
+``name``/``path`` (file names may hold names) are scanned as text, like any other string;
+dates, flags and sticker emoji are kept byte for byte.  A signal-export chat folder
 (``chat.md`` + ``data.json``) goes through one run, so one person gets one pseudonym in
 both files.
 """
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from .base import split_lines, strip_eol
 from .jsondoc import JStr, Style, parse_json
+from .jsonwalk import Claiming, walk_rest
 
 FMT = "signal-json"
 STYLE = Style(ascii=False)
@@ -42,7 +43,14 @@ def looks_like(text: str) -> bool:
 
 
 def collect(tree, col):
-    """One line's message."""
+    """One line's message: sender, reactions, texts by structure, then every other
+    string by its key (:func:`jsonwalk.walk_rest`; ``date`` is kept)."""
+    col = Claiming(col)
+    _collect(tree, col)
+    walk_rest(col, tree, FMT)
+
+
+def _collect(tree, col):
     if not isinstance(tree, dict):
         return
     col.name(tree.get("sender"))

@@ -1,20 +1,22 @@
 """Telegram Desktop ``result.json`` (single chat or full export).
 
 Names: ``from``, ``actor``, ``members[]``, ``inviter``, ``forwarded_from``, ``saved_from``,
-``author``, contact cards and ``personal_information``; ids: ``from_id``/``actor_id``
-(``user123…``), ``user_id`` (numbers), chat ``id`` of personal chats, ``frequent_contacts``
-ids; ``sessions`` IP addresses.  ``text`` (string or list of runs) and ``text_entities``
+``author`` (at any depth), contact cards and ``personal_information``; ids: ``from_id``/
+``actor_id`` (``user123…``, or bare numbers), ``user_id`` (numbers), chat ``id`` of personal
+chats, ``frequent_contacts`` ids; ``sessions`` IP addresses.  Every other string is read by
+its key (rules/json_fields.yaml): scanned as text unless it is a timestamp or an enum.  ``text`` (string or list of runs) and ``text_entities``
 are one text, edited in step; ``mention`` entities are usernames (names), ``mention_name``
 carries a ``user_id``, ``text_link`` an ``href``.
 """
 from __future__ import annotations
 
 from .jsondoc import JStr, Style
+from .jsonwalk import Claiming, keys, walk_rest
 
 FMT = "telegram"
 STYLE = Style(ascii=False)
-_NAME_KEYS = ("from", "actor", "inviter", "forwarded_from", "saved_from", "author")
-_ID_KEYS = ("from_id", "actor_id", "user_id", "saved_from_id", "forwarded_from_id")
+_NAME_KEYS = tuple(k for k in keys(FMT, "name") if k != "members")   # rules/json_fields.yaml
+_ID_KEYS = keys(FMT, "id")
 
 
 def looks_like(tree) -> bool:
@@ -113,6 +115,15 @@ def _entity(col, e):
 
 
 def collect(tree, col):
+    """Structure first (contacts, chats, messages), then every other string of the
+    export by its key (:func:`jsonwalk.walk_rest`: reactions' ``recent[].from``, service
+    fields, anything a newer Telegram writes)."""
+    col = Claiming(col)
+    _collect(tree, col)
+    walk_rest(col, tree, FMT)
+
+
+def _collect(tree, col):
     if not isinstance(tree, dict):
         return
     pi = tree.get("personal_information")

@@ -82,7 +82,7 @@ class Document:
     def records(self):
         raise NotImplementedError
 
-    def start_output(self) -> None:
+    def start_output(self, engine) -> None:
         """The detect/render pass begins (a run may go through it once only)."""
 
     def emit(self, batch, reps_by_record, engine, first: int) -> list:
@@ -126,7 +126,7 @@ class LineDocument(Document):
     def records(self):
         return self._records()
 
-    def start_output(self) -> None:
+    def start_output(self, engine) -> None:
         self.chunks, self.bounds, self._pos, self._line, self.meta = [], [], 0, 1, False
         self.inserted = {}
 
@@ -212,6 +212,9 @@ class TreeDocument(Document):
 
     def records(self):
         return iter(self.col.records)
+
+    def start_output(self, engine) -> None:
+        engine.pmap.reserve_ids(self.col.ident_values())  # no fake id is another real id
 
     def emit(self, batch, reps_by_record, engine, first: int) -> list:
         return [self.col.emit(first + i, reps, engine) for i, reps in enumerate(reps_by_record)]

@@ -149,7 +149,7 @@ class Engine:
         for role in ("first", "last"):
             for folded in list(self.pmap.entries.get(role, {})):
                 self.identities.add_known_token(folded, role)
-        self.pmap.add_forbidden(self.identities.name_tokens())
+        self.pmap.add_people(self.identities)  # no fake is a real name; names in e-mails/handles
 
     def enter(self, doc: DocState) -> None:
         """Work on ``doc`` (its language's locale, its phone regions)."""
@@ -160,7 +160,7 @@ class Engine:
         num = self.phones.parse_label(label)
         if num is not None:
             return self.identities.add_phone(num, label)
-        return self.identities.add_name(label)
+        return self.identities.add_label(label)  # one letter, emoji, "Maman": people too
 
     # ------------------------------------------------------------------ names
     def name_detector(self, lang: str):
@@ -329,7 +329,7 @@ class Engine:
             new = self.render_finding(f, label)
             if new is not None and new != f.text:
                 out.append((f.start, f.end, new, PERSON))
-        return out
+        return out or self.identities.label_replacements(label, self.pmap)  # label-only people
 
     def record_replacements(self, r: Record, found, span_i: int) -> list[Replacement]:
         """The replacements of one record: its header's date (``--shift-dates``), its

@@ -215,7 +215,7 @@ def _render_pass(engine, doc, state, spill, executor, size, tick):
     collect = engine.settings.collect
     res = Result(doc=doc, language=state.lang, records=state.records)
     runner = DetectRunner(engine, executor)
-    doc.start_output()
+    doc.start_output(engine)
     tick.phase(2, None)
     ri = 0
 

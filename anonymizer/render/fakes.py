@@ -18,6 +18,7 @@ from stdnum import iban as _iban
 from stdnum import luhn
 from stdnum.iso7064 import mod_11_10
 from stdnum.de import idnr as _idnr
+from stdnum.es import ccc as _es_ccc
 from stdnum.es import dni as _dni
 from stdnum.es import nie as _nie
 from stdnum.fr import nir as _nir
@@ -26,6 +27,7 @@ from stdnum.us import ssn as _ssn
 from .pseudonyms import PseudonymMap, faker_names
 
 UPPER = string.ascii_uppercase
+WIDEN_AFTER = 64   # draws of the natural layout before a generator's fallback (issue 15)
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -103,6 +105,8 @@ def fake_iban(pmap: PseudonymMap, real: str) -> str:
         new = "".join(str(s.below(10)) if ch.isdigit() else s.choice(UPPER) for ch in bban)
         if cc in ("FR", "MC"):
             new = new[:21] + _fr_rib_key(new[:5], new[5:10], new[10:21])
+        elif cc == "ES" and len(new) == 20 and new.isdigit():  # the CCC's two check digits
+            new = new[:8] + _es_ccc.calc_check_digits(new) + new[10:]
         cand = cc + _iban.calc_check_digits(cc + "00" + new) + new
         return cand if cand != compact and iban_valid(cand) else None
     return pmap.keyed("iban", compact, gen)
@@ -238,6 +242,7 @@ NATIONAL_FAKES = {"fr_nir": fake_fr_nir, "es_dni": fake_es_dni, "es_nie": fake_e
 # ---------------------------------------------------------------------------- plates
 _FR_PLATE = "ABCDEFGHJKLMNPQRSTVWXYZ"           # SIV: no I, O, U
 _UK_LETTERS = "ABCDEFGHJKLMNOPRSTUVWXY"
+_UK_TAIL = "ABCDEFGHJKLMNPRSTUVWXY"              # DVLA's random letters: no I, O, Q, Z
 _ES_LETTERS = "BCDFGHJKLMNPRSTVWXYZ"
 _DE_DISTRICTS = {1: ["B", "M", "K", "F", "S", "H", "L", "D", "N", "R"],
                  2: ["HH", "HB", "KA", "DO", "DU", "MZ", "KI", "AC", "BN", "OF"],
@@ -258,7 +263,7 @@ def fake_plate(pmap: PseudonymMap, real: str, scheme: str) -> str:
         if scheme == "uk":
             age = s.choice([f"{y:02d}" for y in list(range(2, 25)) + list(range(51, 75))])
             return regroup(real, s.choice(_UK_LETTERS) + s.choice(_UK_LETTERS) + age
-                           + "".join(s.choice(_FR_PLATE) for _ in range(3)))
+                           + "".join(s.choice(_UK_TAIL) for _ in range(3)))
         if scheme == "es":
             return regroup(real, f"{s.below(10000):04d}" + "".join(s.choice(_ES_LETTERS) for _ in range(3)))
         if scheme == "de":
@@ -274,7 +279,13 @@ def fake_plate(pmap: PseudonymMap, real: str, scheme: str) -> str:
         # us and anything else: same letters/digits layout
         return "".join(s.choice(UPPER) if ch.isalpha() else str(s.below(10)) if ch.isdigit() else ch
                        for ch in real)
-    return pmap.keyed("plate", key, lambda h, c: (lambda v: v if v and alnum(v) != alnum(real) else None)(gen(h, c)))
+    def gen_or_wider(h, c):
+        if c >= WIDEN_AFTER:  # the national layout is used up (a short US plate): same layout, longer
+            v = pmap.shape("plate", key, real, c - WIDEN_AFTER)
+        else:
+            v = gen(h, c)
+        return v if v and alnum(v) != alnum(real) else None
+    return pmap.keyed("plate", key, gen_or_wider)
 
 
 # ---------------------------------------------------------------------------- places
@@ -293,7 +304,12 @@ def fake_postcode(pmap: PseudonymMap, real: str, scheme: str) -> str:
             return f"{1000 + s.below(98000):05d}" + (("-" + s.digits(4)) if "-" in real else "")
         # five-digit European layouts: a département/province/zone that exists in FR, DE and ES
         return f"{1 + s.below(52):02d}" + s.digits(2) + s.choice("00000123456789")
-    return pmap.keyed("postcode", scheme + ":" + real, lambda h, c: (lambda v: v if v != real else None)(gen(h, c)))
+
+    def gen_or_wider(h, c):
+        # fallback: any code of the same shape, then one more character (see PseudonymMap.shape)
+        v = gen(h, c) if c < WIDEN_AFTER else pmap.shape("postcode", real, real, c - WIDEN_AFTER)
+        return v if v != real else None
+    return pmap.keyed("postcode", scheme + ":" + real, gen_or_wider)
 
 
 @lru_cache(maxsize=None)
@@ -308,7 +324,8 @@ def fake_city(pmap: PseudonymMap, real: str, locale: str) -> str:
     def gen(h, c):
         fk = _faker(locale)
         fk.seed_instance(h % (2 ** 63))
-        cand = fk.city()
+        # fallback that cannot run out: two, then three, … Faker cities joined ("Brest-sur-Lens")
+        cand = "-".join(fk.city() for _ in range(1 + c // WIDEN_AFTER))
         return cand if fold(cand) != fold(real) else None
     return pmap.keyed("city", fold(real), gen)
 
@@ -317,9 +334,11 @@ def fake_street_name(pmap: PseudonymMap, real: str, locale: str) -> str:
     from ..textutil import fold
     _, _, last = faker_names(locale)
 
-    def gen(h, c):
-        cand = last[h % len(last)]
-        return cand if fold(cand) != fold(real) else None
+    names = pmap.name_candidates("street", fold(real), last)
+
+    def gen(h, c):  # a surname, then compounds of surnames (see PseudonymMap.name_candidates)
+        cand = names(c)
+        return cand if cand and fold(cand) != fold(real) else None
     return pmap.keyed("street", fold(real), gen)
 
 
@@ -327,58 +346,83 @@ def fake_house_number(pmap: PseudonymMap, real: str) -> str:
     digits = "".join(ch for ch in real if ch.isdigit())
     rest = real[len(digits):] if real.startswith(digits) else ""
 
-    def gen(h, c):
-        n = len(digits)
-        lo = 10 ** (n - 1) if n > 1 else 1
-        cand = str(lo + h % (10 ** n - lo))
-        return cand if cand != digits or c > 20 else None
-    # not injective on purpose (a house number alone identifies nothing): keyed, no table
-    return gen(pmap.draw("house", real, 0), 0) + rest
+    n = max(len(digits), 1)
+    lo = 10 ** (n - 1) if n > 1 else 1
+    # not injective on purpose (a house number alone identifies nothing): keyed, no table;
+    # never the real number (the draw is over the other numbers of as many digits)
+    others = 10 ** n - lo - (1 if digits else 0)
+    cand = lo + pmap.draw("house", real, 0) % others
+    if digits and cand >= int(digits):
+        cand += 1
+    return str(cand) + rest
 
 
 # ---------------------------------------------------------------------------- network
 _DOC_V4 = [ipaddress.ip_network(n) for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24")]
 _DOC_V6 = ipaddress.ip_network("2001:db8::/32")
+# fallback once the 762 documentation addresses are used: the benchmarking range (RFC 2544,
+# never routed), then the reserved 240.0.0.0/4 (RFC 1112, never assigned)
+_WIDE_V4 = [ipaddress.ip_network(n) for n in ("198.18.0.0/15", "240.0.0.0/4")]
 
 
 def is_documentation_ip(addr) -> bool:
-    return any(addr in n for n in _DOC_V4) if addr.version == 4 else addr in _DOC_V6
+    """An address :func:`fake_ip` may hand out (documentation, then benchmarking and
+    reserved ranges): never a real host, so never reported."""
+    return any(addr in n for n in _DOC_V4 + _WIDE_V4) if addr.version == 4 else addr in _DOC_V6
+
+
+@lru_cache(maxsize=1)
+def _doc_v4_hosts() -> tuple[str, ...]:
+    return tuple(str(n.network_address + i) for n in _DOC_V4 for i in range(1, 255))
+
+
+def fake_identifier(pmap: PseudonymMap, kind: str, real) -> str:
+    """An account id's or an IP address's fake (Telegram ``from_id``, session IPs…)."""
+    real = str(real)
+    try:
+        ipaddress.ip_address(real.strip())
+    except ValueError:
+        return pmap.identifier(kind, real)
+    return fake_ip(pmap, real.strip())
 
 
 def fake_ip(pmap: PseudonymMap, real: str) -> str:
+    """IPv4 -> RFC 5737 documentation ranges (then RFC 2544 / 240.0.0.0/4 once those 762
+    addresses are used); IPv6 -> 2001:db8::/32; a ``/prefix`` is kept."""
     addr, _, plen = real.partition("/")
     ip = ipaddress.ip_address(addr)
+    # every documentation address taken: straight to the wider ranges (same result, fewer HMACs)
+    start = WIDEN_AFTER if ip.version == 4 and not plen and all(
+        a in pmap.used("ip") for a in _doc_v4_hosts()) else 0
 
     def gen(h, c):
+        c += start
         if ip.version == 4:
-            net = _DOC_V4[h % 3]
-            host = 1 + (h >> 8) % 254
+            if c < WIDEN_AFTER:
+                net = _DOC_V4[h % 3]
+                host = 1 + (h >> 8) % 254
+            else:
+                net = _WIDE_V4[min(1, (c - WIDEN_AFTER) // 1000)]
+                host = 1 + (h >> 8) % (net.num_addresses - 2)
             cand = str(net.network_address + host)
         else:
             cand = str(ipaddress.IPv6Address(int(_DOC_V6.network_address) + (h % (2 ** 96))))
             if addr.isupper():
                 cand = cand.upper()
-        return cand + (("/" + plen) if plen else "")
+        out = cand + (("/" + plen) if plen else "")
+        return None if out.lower() == real.lower() else out  # an input already in the ranges
     return pmap.keyed("ip", real.lower(), gen)
 
 
 # ---------------------------------------------------------------------------- handles
 def fake_handle(pmap: PseudonymMap, real: str) -> str:
+    """``@jean.dupont87`` -> ``@luc.martin42`` when Jean Dupont -> Luc Martin, else a handle
+    built from names drawn from the key (``camille_r03``): see PseudonymMap.name_like."""
     key = real.lower()
 
     def gen(h, c):
-        s = Stream(h)
-        out = []
-        for ch in real:
-            if ch.isdigit():
-                out.append(str(s.below(10)))
-            elif ch.isalpha():
-                x = s.choice(string.ascii_lowercase)
-                out.append(x.upper() if ch.isupper() else x)
-            else:
-                out.append(ch)
-        cand = "".join(out)
-        return cand if cand.lower() != key else None
+        cand = pmap.name_like("handle", key, real, c)
+        return cand if cand and cand.lower() != key else None
     return pmap.keyed("handle", key, gen)
 
 
@@ -399,8 +443,12 @@ def dob_shift(pmap: PseudonymMap, real: dt.date, has_year: bool) -> dt.date:
     key = real.isoformat() if has_year else real.strftime("--%m-%d")
 
     def gen(h, c):
-        days = 30 + h % 670
-        new = real + dt.timedelta(days=days if (h >> 12) & 1 else -days)
+        # 30–700 days; the window grows by a year every WIDEN_AFTER draws (cannot run out)
+        days = 30 + h % (670 + 365 * (c // WIDEN_AFTER))
+        try:
+            new = real + dt.timedelta(days=days if (h >> 12) & 1 else -days)
+        except OverflowError:
+            return None
         if not has_year:
             new = new.replace(year=real.year)  # year-less dates stay in the same (leap) year
         return new.isoformat()

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import json
 import os
+import re
 import secrets
 import string
 from collections import Counter
@@ -119,9 +121,25 @@ def fiction_ranges() -> dict:
     return data.get("fiction", {}) or {}
 
 
-_PARTS = __import__("re").compile(r"[\s\-'’]+")
+_PARTS = re.compile(r"[\s\-'’]+")
 
 RESERVED_DOMAINS = ("example.com", "example.org", "example.net")
+
+# fallbacks that cannot run out (issue 15): how many draws of the natural shape before widening
+NAME_TRIES = 200        # single pool names, then compounds of 2, 3, … names
+COMPOUND_TRIES = 2000   # draws per compound size
+SHAPE_TRIES = 16        # draws per length of a same-shape string (ids, e-mail parts, handles)
+PHONE_WIDEN = 8000      # draws of the same length (fiction ranges, then valid numbers)
+
+_RUNS = re.compile(r"[^\W\d_]+|\d+|.", re.S)
+
+
+@lru_cache(maxsize=1)
+def label_rules() -> dict:
+    """``rules/labels.yaml``: the emoji pool and the gender of kinship words."""
+    data = load_yaml("labels.yaml") or {}
+    return {"emoji": list(data.get("emoji") or []),
+            "gender": {fold(k): v for k, v in (data.get("gender") or {}).items()}}
 
 
 def _hints_at(real: str, fake: str) -> bool:
@@ -138,21 +156,23 @@ class PseudonymMap:
     forbidden: set[str] = field(default_factory=set)   # folded real name tokens
     entries: dict[str, dict[str, str]] = field(default_factory=dict)  # kind -> real -> fake
     _used: dict[str, set[str]] = field(default_factory=dict)
+    people: object = None      # the run's Identities (see add_people): names in e-mails/handles
+    real_ids: set[str] = field(default_factory=set)   # account ids of the input (reserve_ids)
+    _full: set = field(default_factory=set)            # label levels with every value taken
 
     # ------------------------------------------------------------------ core
     def _digest(self, kind: str, real: str, counter: int) -> bytes:
         msg = f"{kind}\x00{real}\x00{counter}".encode("utf-8")
-        return hmac.new(self.key, msg, hashlib.sha256).digest()
+        return hmac.digest(self.key, msg, "sha256")  # = hmac.new(…, sha256).digest(), one C call
+
+    def used(self, kind: str) -> set[str]:
+        """The folded fakes already handed out for ``kind`` (read only)."""
+        return self._used_set(kind)
 
     def draw(self, kind: str, real: str, counter: int = 0) -> int:
         """A 256-bit keyed integer for (kind, real value, counter): the randomness of every
         fake (fake generators elsewhere draw from it)."""
         return self._int(kind, real, counter)
-
-    def shaped(self, kind: str, real: str, text: str, counter: int = 0) -> str:
-        """A keyed same-shape string for ``text`` (letters -> letters, case kept, digits ->
-        digits, everything else kept)."""
-        return self._shape(kind, real, text, counter)
 
     def _int(self, kind: str, real: str, counter: int) -> int:
         return int.from_bytes(self._digest(kind, real, counter), "big")
@@ -176,8 +196,8 @@ class PseudonymMap:
                 continue
             f = fold(cand)
             if f in used or f in self.forbidden or not ok(cand) or (
-                    kind in ("first", "last") and (any(p in self.forbidden for p in _PARTS.split(f))
-                                                   or _hints_at(real, f))):
+                    kind in ("first", "last", "label") and (any(p in self.forbidden for p in _PARTS.split(f))
+                                                            or _hints_at(real, f))):
                 continue  # taken, or equal to / containing a real name ("Jean-Marc" when Jean is
                 # real), or giving the real name away ("Jeanne" for Jean)
             table[real] = cand
@@ -198,6 +218,17 @@ class PseudonymMap:
         for t in tokens:
             self.forbidden.add(fold(t))
 
+    def add_people(self, identities) -> None:
+        """The run's people: their name tokens are never a fake, and an e-mail or handle
+        holding a person's name gets that person's pseudonym (:meth:`name_like`)."""
+        self.people = identities
+        self.add_forbidden(identities.name_tokens())
+
+    def reserve_ids(self, values) -> None:
+        """Account ids of the input: no id gets another real id as its fake."""
+        for v in values:
+            self.real_ids.add(_split_id(str(v))[1])
+
     # ------------------------------------------------------------------ names
     def first_name(self, real: str, gender: str | None = None) -> str:
         key = fold(real)
@@ -205,18 +236,39 @@ class PseudonymMap:
         if gender is None:
             gender = guess_gender(real, self.locale)
         pool = female if gender == "f" else male if gender == "m" else (male + female)
-
-        def gen(c):
-            return pool[self._int("first", key, c) % len(pool)]
-        return self._assign("first", key, gen)
+        return self._assign("first", key, self.name_candidates("first", key, pool),
+                            lambda v: fold(v) not in self._used_set("label"))
 
     def last_name(self, real: str) -> str:
         key = fold(real)
         _, _, last = _faker_names(self.locale)
+        return self._assign("last", key, self.name_candidates("last", key, last))
+
+    def name_candidates(self, kind: str, key: str, pool, table: str | None = None):
+        """Candidates for a name: a name of ``pool`` (the first NAME_TRIES draws), then —
+        a fallback that cannot run out — compounds of two, then three, … distinct pool
+        names joined by a hyphen (``Luc-Pierre``, ``Martin-Roux``), as French and Spanish
+        names are.  When every pool name is taken already the single draws are skipped
+        (they would all be refused: same result, without the HMACs)."""
+        table = table or kind
+        start = NAME_TRIES if self._pool_full(table, pool) else 0
 
         def gen(c):
-            return last[self._int("last", key, c) % len(last)]
-        return self._assign("last", key, gen)
+            c += start
+            h = self._int(kind, key, c)
+            if c < NAME_TRIES:
+                return pool[h % len(pool)]
+            n = 2 + (c - NAME_TRIES) // COMPOUND_TRIES
+            parts = []
+            for _ in range(n):
+                parts.append(pool[h % len(pool)])
+                h //= len(pool)
+            return "-".join(parts) if len(set(parts)) == n else None
+        return gen
+
+    def _pool_full(self, table: str, pool) -> bool:
+        used = self._used_set(table)
+        return all(fold(n) in used or fold(n) in self.forbidden for n in pool)
 
     # ------------------------------------------------------------------ phones
     def phone(self, number: phonenumbers.PhoneNumber) -> phonenumbers.PhoneNumber:
@@ -234,6 +286,8 @@ class PseudonymMap:
 
         def gen(c):
             h = self._int("phone", e164, c)
+            if c >= PHONE_WIDEN:
+                return self._wider_phone(number, nsn, h, c)
             if ranges and c < 5000:
                 r = ranges[h % len(ranges)]
                 pre = str(r["prefix"])
@@ -272,6 +326,22 @@ class PseudonymMap:
                     cache[1][(head, n)] += 1
         return phonenumbers.parse(fake, None)
 
+    @staticmethod
+    def _wider_phone(number, nsn: str, h: int, c: int) -> str | None:
+        """The fallback that cannot run out (after PHONE_WIDEN draws of the same length):
+        same country code and leading digit, one more digit every 64 draws (up to E.164's
+        15 digits), and never a valid number, so it can ring nobody."""
+        cc = str(number.country_code)
+        n = min(len(nsn) + 1 + (c - PHONE_WIDEN) // 64, 15 - len(cc))
+        if n < 2:
+            return None
+        cand = f"+{cc}{nsn[:1]}" + str((h >> 16) % 10 ** (n - 1)).zfill(n - 1)
+        try:
+            p = phonenumbers.parse(cand, None)
+        except phonenumbers.NumberParseException:
+            return None
+        return None if phonenumbers.is_valid_number(p) else cand
+
     def _range_full(self, cc: int, prefix: str, nsn_len: int) -> bool:
         """Whether every number of a fiction range is already a pseudonym (counts cached,
         recomputed when the used set changed behind our back, e.g. a loaded map)."""
@@ -287,13 +357,24 @@ class PseudonymMap:
         return counts[key] >= 10 ** (nsn_len - len(prefix))
 
     # ------------------------------------------------------------------ urls / emails
-    def _shape(self, kind: str, real: str, text: str, counter: int) -> str:
-        """Same-shape random string: letters->letters (case kept), digits->digits."""
+    def shape(self, kind: str, real: str, text: str, counter: int, widen: bool = True) -> str:
+        """Same-shape random string: letters->letters (case kept), digits->digits.
+
+        The fallback that cannot run out: from the SHAPE_TRIES-th counter on, one more
+        character of the class of ``text``'s last letter or digit is added after it every
+        SHAPE_TRIES draws (``widen=False``: never)."""
+        extra = counter // SHAPE_TRIES if widen else 0
+        if extra:
+            last = max((i for i, ch in enumerate(text) if ch.isalnum()), default=-1)
+            if last >= 0:
+                ch = text[last]
+                fill = "0" if ch.isdigit() else "A" if ch.isupper() else "a"
+                text = text[:last + 1] + fill * extra + text[last + 1:]
         h = self._digest(kind + "-shape", real, counter)
         stream = bytearray()
         i = 0
         while len(stream) < len(text):
-            stream += hmac.new(self.key, h + i.to_bytes(4, "big"), hashlib.sha256).digest()
+            stream += hmac.digest(self.key, h + i.to_bytes(4, "big"), "sha256")
             i += 1
         out = []
         for ch, b in zip(text, stream):
@@ -306,17 +387,76 @@ class PseudonymMap:
                 out.append(ch)
         return "".join(out)
 
+    def shaped(self, kind: str, real: str) -> str:
+        """A keyed fake of the same shape as ``real`` (letters, digits, separators kept),
+        never ``real`` itself; widened when the shape is used up (see :meth:`shape`)."""
+        return self._assign(kind, real, lambda c: (lambda v: v if v != real else None)(
+            self.shape(kind, real, real, c)))
+
     def email(self, real: str) -> str:
+        """``jean.dupont@gmail.com`` -> ``luc.martin@example.com`` (Jean Dupont -> Luc
+        Martin), ``idqk.cecbbi@x.fr`` -> ``camille.roux@example.net``: the local part is
+        rebuilt from names (:meth:`name_like`), the domain is an RFC 2606 one."""
         local, _, domain = real.rpartition("@")
 
         def gen(c):
             h = self._int("email", real.lower(), c)
             dom = RESERVED_DOMAINS[h % len(RESERVED_DOMAINS)]
-            return self._shape("email", real.lower(), strip_accents(local), c) + "@" + dom
+            part = self.name_like("email", real.lower(), local, c)
+            return None if part is None else part + "@" + dom
         return self._assign("email", real.lower(), gen)
 
+    def name_like(self, kind: str, real: str, text: str, c: int) -> str | None:
+        """``text`` (an e-mail local part, a handle) rebuilt from names, same shape class:
+        separators kept, each digit run a keyed run of as many digits, each letter run a
+        name — the person's own pseudonym when the run is a known person's first name,
+        surname, or both glued (``jeandupont``, ``jdupont``), else a first name (the first
+        run) or a surname (the next ones) drawn from the key; one letter stays one letter.
+        Plain ASCII, case kept.  The fallback that cannot run out: from the
+        ``2 * SHAPE_TRIES``-th counter on, keyed digits are appended (one more every
+        SHAPE_TRIES draws).  None: this draw used a real name (try the next counter)."""
+        from ..textutil import case_like
+        roles = self.people.token_roles() if self.people is not None else {}
+        glued = self.people.glued_names() if self.people is not None else {}
+        male, female, last = _faker_names(self.locale)
+        firsts = male + female
+        taken = self._used_set("first") | self._used_set("last")
+        h = self._int(kind + "-like", real, c)
+        out, letter_runs = [], 0
+        for run in _RUNS.findall(text):
+            if run.isdigit():
+                out.append(str(h % 10 ** len(run)).zfill(len(run)))
+                h //= 10 ** len(run)
+                continue
+            if not run[0].isalpha():
+                out.append(run)
+                continue
+            f = fold(run)
+            letter_runs += 1
+            if f in roles:
+                role, canon = roles[f]
+                fake = self.first_name(canon) if role == "first" else self.last_name(canon)
+            elif f in glued:
+                fake = "".join(self.first_name(x) if r == "first" else
+                               self.first_name(x)[:1] if r == "initial" else self.last_name(x)
+                               for r, x in glued[f])
+            elif len(run) == 1:
+                fake = string.ascii_lowercase[h % 26]
+                fake = fake.upper() if run.isupper() else fake
+                h //= 26
+            else:
+                pool = firsts if letter_runs == 1 else last
+                fake = pool[h % len(pool)]
+                h //= len(pool)
+                if fold(fake) in self.forbidden or (c < SHAPE_TRIES and fold(fake) in taken):
+                    return None  # a real name, or (while others are left) someone's pseudonym
+            out.append("".join(ch for ch in strip_accents(case_like(run, fake)) if ch.isascii() and ch.isalpha()))
+        if c >= 2 * SHAPE_TRIES:
+            n = 1 + (c - 2 * SHAPE_TRIES) // SHAPE_TRIES
+            out.append(str(h % 10 ** n).zfill(n))
+        return "".join(out)
+
     def url(self, real: str) -> str:
-        import re
         m = re.match(r"^(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)?(?P<host>[^/?#:]+)(?P<port>:\d+)?(?P<rest>.*)$", real, re.S)
         scheme = (m.group("scheme") or "") if m else ""
         host = m.group("host") if m else real
@@ -328,48 +468,101 @@ class PseudonymMap:
             www = labels[0].lower() == "www" and len(labels) > 2
             sub = labels[1:-2] if www else labels[:-2]
             dom = RESERVED_DOMAINS[h % len(RESERVED_DOMAINS)]
-            fake_sub = [self._shape("urlhost", real + "|" + lab, lab, c) for lab in sub]
+            fake_sub = [self.shape("urlhost", real + "|" + lab, lab, c) for lab in sub]
             new_host = ".".join((["www"] if www else []) + fake_sub + [dom])
             if not fake_sub and c > 0:
-                new_host = ".".join((["www"] if www else []) + [self._shape("urlhost", real, "site" + str(c), c), dom])
-            return scheme + new_host + self._shape("urlpath", real, rest, c)
+                new_host = ".".join((["www"] if www else []) + [self.shape("urlhost", real, "site" + str(c), c), dom])
+            return scheme + new_host + self.shape("urlpath", real, rest, c, widen=False)
         return self._assign("url", real, gen)
 
     # ------------------------------------------------------------------ identifiers
     def identifier(self, kind: str, real: str) -> str:
         """A keyed fake for an account id, same shape: ``user1927162607`` -> ``user5830…``
         (same letter prefix, same number of digits, no new leading zero), Slack
-        ``U012AB3CD`` -> ``U7QK2M9ZT``; IPv4/IPv6 addresses -> documentation ranges
-        (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32).  The digits part is
-        the key, so ``user123`` and the bare number ``123`` get the same fake digits."""
-        import ipaddress
-        import re
+        ``U012AB3CD`` -> ``U7QK2M9ZT`` (IP addresses: :func:`fakes.fake_identifier`).  The
+        digits part is the key, so ``user123`` and the bare
+        number ``123`` get the same fake digits.  Never another real id of the input
+        (:meth:`reserve_ids`); a shape that is used up (ten one-digit ids) widens by one
+        character every SHAPE_TRIES draws (``7`` -> ``52``)."""
         real = str(real)
-        try:
-            addr = ipaddress.ip_address(real.strip())
-        except ValueError:
-            addr = None
-        if addr is not None:
-            def gen_ip(c):
-                h = self._int("ip", real.strip(), c)
-                if addr.version == 4:
-                    net = ("192.0.2", "198.51.100", "203.0.113")[h % 3]
-                    return f"{net}.{1 + (h >> 8) % 254}"
-                groups = [(h >> (16 * i)) & 0xFFFF for i in range(1, 7)]
-                return "2001:db8:" + ":".join(f"{g:x}" for g in groups)
-            return self._assign("ip", real.strip(), gen_ip)
-        m = re.match(r"^([A-Za-z_]*?)(?=[0-9])|^([A-Za-z])(?=[A-Za-z0-9]+$)", real)
-        prefix = (m.group(1) or m.group(2) or "") if m else ""
-        rest = real[len(prefix):]
+        prefix, rest = _split_id(real)
         if not rest:
             return real
 
         def gen(c):
-            cand = self._shape("id-" + kind, rest, rest, c)
+            cand = self.shape("id-" + kind, rest, rest, c)
             if rest[0].isdigit() and rest[0] != "0" and cand[0] == "0":
                 cand = str(1 + self._int("id0", rest, c) % 9) + cand[1:]
-            return None if cand == rest else cand
+            return None if cand == rest or cand in self.real_ids else cand
         return prefix + self._assign("id:" + kind, rest, gen)
+
+    # ------------------------------------------------------------------ labels
+    def label(self, real: str, taken=frozenset()) -> str:
+        """A pseudonym for a sender label that holds no name (issue 15): only emoji -> as
+        many emoji of ``rules/labels.yaml`` (``🤓`` -> ``🦊``); one letter -> one letter
+        (``A`` -> ``K``, two letters once the 26 are used); no letter -> same shape
+        (``123`` -> ``845``); words (``Maman``, ``Boss``) -> a first name (gender of
+        kinship words from the rules).  Keyed on the folded label, injective, never one of
+        ``taken`` (the chat's real labels and names, folded) nor a pseudonym of a first
+        name."""
+        import regex
+        core = real.strip()
+        key = fold(core)
+        bad = taken
+        clusters = [g for g in regex.findall(r"\X", core) if not g.isspace()]
+        used = self._used_set("label")
+
+        def skip(alphabet, n0, per_level):
+            """Counter offset past the levels (lengths) whose every value is taken: the
+            draws there would all be refused (same result, without the HMACs)."""
+            n = n0
+            while len(alphabet) ** n <= 1000:
+                level = (tuple(alphabet), n)
+                if level not in self._full:  # pseudonyms are never taken back: full stays full
+                    values = _level_values(*level)
+                    if all(v in used for v in values):
+                        self._full.add(level)
+                    elif not all(v in used or v in bad for v in values):
+                        break
+                n += 1
+            return (n - n0) * per_level
+
+        if clusters and all(regex.search(r"\p{Extended_Pictographic}|\p{Regional_Indicator}", g)
+                            for g in clusters):
+            pool = label_rules()["emoji"]
+            start = skip(pool, len(clusters), SHAPE_TRIES)
+
+            def gen(c):
+                c += start
+                n = len(clusters) + c // SHAPE_TRIES
+                h = self._int("label-emoji", key, c)
+                out = []
+                for _ in range(n):
+                    out.append(pool[h % len(pool)])
+                    h //= len(pool)
+                return "".join(out)
+        elif len(core) == 1 and core.isalpha():
+            start = skip(string.ascii_lowercase, 1, 2 * SHAPE_TRIES)
+
+            def gen(c):
+                c += start
+                n = 1 + c // (2 * SHAPE_TRIES)
+                h = self._int("label-letter", key, c)
+                out = "".join(string.ascii_uppercase[(h >> (5 * i)) % 26] for i in range(n))
+                return out if core.isupper() else out.lower()
+        elif not any(ch.isalpha() for ch in core):
+            def gen(c):
+                return self.shape("label", key, core, c)
+        else:
+            male, female, _ = _faker_names(self.locale)
+            g = label_rules()["gender"].get(key) or guess_gender(core, self.locale)
+            pool = female if g == "f" else male if g == "m" else male + female
+            base = self.name_candidates("label", key, pool)
+
+            def gen(c):
+                v = base(c)
+                return None if v is None or fold(v) in self._used_set("first") else v
+        return self._assign("label", key, gen, lambda v: fold(v) not in bad and fold(v) != key)
 
     # ------------------------------------------------------------------ persistence
     def to_json(self) -> dict:
@@ -405,6 +598,19 @@ class PseudonymMap:
             for real, fake in table.items():
                 out[fake] = (kind, real)
         return out
+
+
+@lru_cache(maxsize=16)
+def _level_values(alphabet: tuple[str, ...], n: int) -> tuple[str, ...]:
+    """Every folded string of ``n`` symbols of ``alphabet`` (small levels only)."""
+    return tuple(fold("".join(t)) for t in itertools.product(alphabet, repeat=n))
+
+
+def _split_id(real: str) -> tuple[str, str]:
+    """``user123`` -> (``user``, ``123``); ``U012AB3CD`` -> (``U``, ``012AB3CD``)."""
+    m = re.match(r"^([A-Za-z_]*?)(?=[0-9])|^([A-Za-z])(?=[A-Za-z0-9]+$)", real)
+    prefix = (m.group(1) or m.group(2) or "") if m else ""
+    return prefix, real[len(prefix):]
 
 
 def _type_matches(t: str | None, ntype: int) -> bool:
