@@ -9,10 +9,11 @@ batch by batch (on workers when the executor forks and the batches parse on thei
 1. it keeps the input's structure: as many records, of the same kinds, with the same
    timestamps (shifted, under ``--shift-dates``), the same text outside names and message
    bodies, the same line structure (line exports) or identifier fields (trees);
-2. no real value the run knows is still there outside the text the run inserted: participant
-   and name tokens (found by the participant matcher, the rule detection uses), names of a
-   loaded map (where capitalised), phone numbers (their digits, whatever the separators),
-   e-mails, URLs, IBANs, cards, national IDs and IPs of the map;
+2. no real value the run knows is still there outside the text the run inserted: every person
+   known (participants, names found in bodies, names of a loaded map) wherever the participant
+   matcher — the one rule detection replaced them by — finds a mention; phone numbers (their
+   digits, whatever the separators), e-mails, URLs, IBANs, cards, national IDs and IPs of the
+   map;
 3. no phone number, e-mail or URL appears that the input's record did not have (a
    replacement must never create one).
 
@@ -30,7 +31,6 @@ from ..detect.emails import find_emails
 from ..detect.urls import find_urls
 from ..errors import VerificationError
 from ..render.redaction import describe
-from ..textutil import fold
 from .documents import unpack
 
 _DIGIT = re.compile(r"\d")
@@ -52,17 +52,6 @@ class Verifier:
         """What the post-scan looks for (built once, from the run's final state)."""
         eng = self.engine
         pmap = eng.pmap
-        fakes = set()
-        for table in pmap.entries.values():
-            fakes.update(fold(v) for v in table.values())
-        fake_words = {w for f in fakes for w in f.split()}
-        static = {fold(t) for t in eng.identities.name_tokens(dynamic=False) if len(t) >= 3}
-        name_rx = _word_rx(static - fakes)
-        # names found by NER only, and names from a loaded map, count where written like a
-        # name (capitalised), the same rule the participant matcher applies to them
-        dyn = {fold(t) for t in eng.identities.name_tokens(dynamic=True) if len(t) >= 3}
-        preloaded = {k for kind in ("first", "last") for k in eng.preloaded.get(kind, ()) if len(k) >= 3}
-        cap_rx = _word_rx((dyn | preloaded) - static - fake_words)
         from .fastscan import DigitTails, ValueIndex
         other_ix = ValueIndex([(EMAIL, e.lower()) for e in pmap.entries.get("email", {})]
                               + [(URL, u.lower()) for u in pmap.entries.get("url", {})])
@@ -76,14 +65,15 @@ class Verifier:
                 v = _COMPACT.sub("", real).lower()
                 if len(v) >= 7:
                     compact_vals.append((kind, v))
-        return name_rx, cap_rx, other_ix, phones, phone_tails, compact_vals
+        return other_ix, phones, phone_tails, compact_vals
 
     # ------------------------------------------------------------------ one batch
     def leaks(self, out_records, inserted) -> list[tuple[int, str, str, int]]:
         """Real values still present in ``out_records`` outside the inserted spans
         (``inserted``: batch-local record index -> [(start, end)] in the output records):
         ``(record, kind, value, position in the record)``."""
-        name_rx, cap_rx, other_ix, phones, phone_tails, compact_vals = self.ctx
+        other_ix, phones, phone_tails, compact_vals = self.ctx
+        find_people = self.engine.matcher.find
         out = []
         for ri, r in enumerate(out_records):
             ins = inserted.get(ri, [])
@@ -93,15 +83,10 @@ class Verifier:
 
             for sp in r.bodies + r.structural_spans():
                 t = sp.text(r.raw)
-                ft = fold(t)
-                if name_rx is not None:
-                    for m in name_rx.finditer(ft):
-                        if not ours(m.start(), m.end(), sp.start):
-                            out.append((ri, PERSON, t[m.start():m.end()], sp.start + m.start()))
-                if cap_rx is not None:
-                    for m in cap_rx.finditer(ft):
-                        if t[m.start()].isupper() and not ours(m.start(), m.end(), sp.start):
-                            out.append((ri, PERSON, t[m.start():m.end()], sp.start + m.start()))
+                # people: the participant matcher, the very rule detection replaced them by
+                for f in find_people(t):
+                    if not ours(f.start, f.end, sp.start):
+                        out.append((ri, PERSON, f.text, sp.start + f.start))
                 lt = t.lower()
                 for k, v in other_ix.candidates(lt):
                     pos = lt.find(v)
@@ -312,11 +297,3 @@ def _outside(t: str, base: int, spans: list[tuple[int, int]]):
     if pos < len(t):
         yield base + pos, t[pos:]
 
-
-def _word_rx(words):
-    import regex
-    words = sorted((w for w in words if w), key=len, reverse=True)
-    if not words:
-        return None
-    body = "|".join(regex.escape(w) for w in words)
-    return regex.compile(rf"(?<![\p{{L}}\p{{M}}\p{{N}}])(?:{body})(?![\p{{L}}\p{{M}}\p{{N}}])")
