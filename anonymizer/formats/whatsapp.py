@@ -283,7 +283,7 @@ def _layout_of(found: list) -> Layout:
             v = m.group(g)
             if v:
                 vals.add(_plain(v))
-        closes.add((frame, m.group("close")))
+        closes.add((frame, _plain(m.group("close"))))
         for name, ds in r.digit_systems.items():
             if any(ch in ds for ch in m.group("d1")):
                 digits.add(name)
