@@ -177,6 +177,16 @@ def test_every_join_of_the_table(lang):
         assert rec.sender_text == "Nadia Ferrand"
 
 
+@pytest.mark.parametrize("frame", sorted(TABLE["frames"]))
+def test_every_frame_of_the_table(frame):
+    spec = TABLE["frames"][frame]
+    for close in spec["close"]:
+        line = f"{spec.get('open', '')}18/03/2022, 14:56{close}Nadia Ferrand: hello"
+        rec = _one(line)
+        assert rec.header.text(rec.raw) == line[:line.index("Nadia")]
+        assert rec.sender_text == "Nadia Ferrand" and rec.timestamp == "2022-03-18 14:56"
+
+
 @pytest.mark.parametrize("system", sorted(TABLE["digits"]))
 def test_every_digit_system_of_the_table(system):
     digits = TABLE["digits"][system]
@@ -204,13 +214,15 @@ def test_every_digit_system_of_the_table(system):
     ("09/17/19, 4:30:10 PM \u2013 John Doe: hi", "2019-09-17 16:30:10", "John Doe"),
     ("13.6.2018 klo 21.25.15 - a: m", "2018-06-13 21:25:15", "a"),
     ("18/03/2022 a las 14:56 - Lucía: hola", "2022-03-18 14:56", "Lucía"),
+    ("3/24/14, 1:59:59 PM: Sender Name: Message", "2014-03-24 13:59:59", "Sender Name"),
+    ("[\ufeff29.01.18, 12:24:03] Anna Weber: Hallo", "2018-01-29 12:24:03", "Anna Weber"),
 ])
 def test_header_layouts(line, stamp, sender):
     rec = _one(line)
     assert rec.timestamp == stamp
     assert rec.sender_text == sender
     body = rec.bodies[0].text(rec.raw)
-    assert rec.raw.rstrip("\n").endswith(body) and body == line.split(": ", 1)[1]
+    assert rec.raw.rstrip("\n").endswith(body) and body == line.rsplit(": ", 1)[1]
     assert rec.header.text(rec.raw) == line[:rec.header.end]
     assert rec.raw[rec.header.end:rec.sender.start].strip("~\u202f\u202a") == ""
 
