@@ -35,7 +35,7 @@ EXPECTED_TS = {
     "ios_ar_rtl": ("2022-03-18 14:56:01", "2022-03-20 08:05:55"),
     "android_ar_indic": ("2022-03-18 14:56", "2022-03-19 12:15"),
     "ios_th_buddhist": ("2022-03-18 14:56:01", "2022-03-19 08:05:00"),
-    "android_fa_persian": ("2023-03-18 14:56", "2023-03-21 00:05"),
+    "ios_fa_solarhijri": ("2023-03-18 14:56:01", "2023-03-21 00:05:09"),
     "android_mr_deva": ("2022-03-18 14:56", "2022-03-19 12:10"),
     "android_ja_ampm": ("2022-03-18 14:56", "2022-03-19 12:10"),
     "android_ko_ampm": ("2022-03-18 14:56", "2022-03-19 12:15"),
@@ -204,6 +204,7 @@ def test_every_digit_system_of_the_table(system):
     ("18/3/2565 14:56 - Niran: hi", "2022-03-18 14:56", "Niran"),
     ("18/3/65 14:56 น. - Niran: hi", "2022-03-18 14:56", "Niran"),  # Thai time: 2565 BE
     ("۱۴۰۱/۱۲/۲۷،\u200f ۱۴:۵۶ - آرش: سلام", "2023-03-18 14:56", "آرش"),
+    ("۲۰۲۱/۵/۳۰، ۱۸:۴۴ - Sattar-b: سلام", "2021-05-30 18:44", "Sattar-b"),  # Android fa: Gregorian
     ("١٨\u200f/٣\u200f/٢٠٢٢، ١٢:٠٥ ص - يوسف: مرحبا", "2022-03-18 00:05", "يوسف"),
     ("2022年3月18日 下午2:56 - 王 伟: 你好", "2022-03-18 14:56", "王 伟"),
     ("2022년 3월 18일 오전 12:30 - 김민준: 안녕", "2022-03-18 00:30", "김민준"),
@@ -317,7 +318,7 @@ def _whatstk(path, hformat):
 WHATSTK_SKIP = {  # the layouts whatstk's hformat cannot express
     "android_ar_indic": "'%p' is only a.m./p.m. (no ص/م)",
     "ios_th_buddhist": "a year of 2565 is out of pandas' datetime range",
-    "android_fa_persian": "a year of 1401 is out of pandas' datetime range",
+    "ios_fa_solarhijri": "a year of 1401 is out of pandas' datetime range",
     "android_mr_deva": "'%p' is only a.m./p.m. (no म.उ.)",
     "android_ja_ampm": "no AM/PM word before the hour",
     "android_ko_ampm": "no AM/PM word before the hour",
