@@ -18,7 +18,9 @@ def has_digit(text: str) -> bool:
 @lru_cache(maxsize=65536)
 def _fold_char(c: str) -> str:
     d = unicodedata.normalize("NFD", c)
-    base = d[0] if d else c
+    # strip combining marks only: a Hangul syllable decomposes into letters (jamo), and
+    # keeping the first would fold "먹자" and "민준" alike
+    base = d[0] if d and all(unicodedata.combining(x) for x in d[1:]) else c
     if len(base) != 1:
         base = c
     low = base.lower()

@@ -55,13 +55,14 @@ class Source:
         return self.dec.data.count(ch.encode(), a, len(self.dec.data) if b is None else b)
 
 
-def _line_parser(fmt: str, lines):
+def _line_parser(fmt: str, lines, layout=None):
     """Records of ``fmt`` from a callable giving the lines afresh (WhatsApp: the senders
-    pass runs once here, not once per parse)."""
+    pass and the choice of the header layout run once here, not once per parse)."""
     if fmt in ("whatsapp", "chunk"):
-        from ..formats.whatsapp import WhatsAppParser, collect_senders
+        from ..formats.whatsapp import WhatsAppParser, collect_senders, detect_layout
         senders = collect_senders(lines())
-        return lambda: WhatsAppParser(senders).parse_lines(lines())
+        layout = layout or detect_layout(lines())[0]
+        return lambda: WhatsAppParser(senders, layout).parse_lines(lines())
     if fmt not in formats.LINE_FORMATS:
         raise InputError(f"{fmt} is not a line-based format")
     return lambda: formats.parse("".join(lines()), fmt)
@@ -114,7 +115,11 @@ class LineDocument(Document):
     def __init__(self, name: str, text, fmt: str):
         self.name, self.fmt = name, fmt
         self.src = Source(text)
-        self._records = _line_parser(fmt, self.src.lines)
+        self.layout = None
+        if fmt in ("whatsapp", "chunk"):
+            from ..formats.whatsapp import detect_layout
+            self.layout = detect_layout(self.src.lines())[0]  # one layout for every parse
+        self._records = _line_parser(fmt, self.src.lines, self.layout)
         self.chunks: list[bytes] = []
         self.inserted = {}
         self.bounds: list[tuple[int, int, int, int]] = []  # per batch: input [a, b), first record, first line
@@ -147,7 +152,8 @@ class LineDocument(Document):
 
     def output_records(self):
         chunks = self.chunks
-        return _line_parser(self.fmt, lambda: (ln for c in chunks for ln in split_lines(c.decode(*_ENC))))()
+        return _line_parser(self.fmt, lambda: (ln for c in chunks for ln in split_lines(c.decode(*_ENC))),
+                            self.layout)()
 
     def positions(self, found):
         starts, pos = [], 0
@@ -172,8 +178,8 @@ class LineDocument(Document):
         """(input records, output records) of batch ``bno``, parsed on their own."""
         from ..formats.whatsapp import WhatsAppParser
         a, b, _, _ = self.bounds[bno]
-        return (list(WhatsAppParser(senders_in).parse_lines(self.src.lines(a, b))),
-                list(WhatsAppParser(senders_out).parse_text(self.chunks[bno].decode(*_ENC))))
+        return (list(WhatsAppParser(senders_in, self.layout).parse_lines(self.src.lines(a, b))),
+                list(WhatsAppParser(senders_out, self.layout).parse_text(self.chunks[bno].decode(*_ENC))))
 
     def senders(self):
         """The sender labels of the input and of the output (for :meth:`batch_records`)."""
