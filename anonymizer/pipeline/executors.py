@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import signal
-from dataclasses import replace
+
+from ..detect.base import Finding
 
 CHUNK = 256  # bodies per task: big enough for nlp.pipe batches, small enough to balance
 
@@ -45,7 +46,8 @@ def stop_pool(pool) -> None:
 
 
 def _copy(findings):
-    return [replace(f, data=dict(f.data)) for f in findings]
+    """Equal findings, each its own object (their ``data`` is filled in later)."""
+    return [Finding(f.start, f.end, f.kind, f.text, f.score, f.detector, dict(f.data)) for f in findings]
 
 
 # ---------------------------------------------------------------------------- executors

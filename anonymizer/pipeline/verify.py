@@ -46,6 +46,7 @@ class Verifier:
         self.engine = engine
         self.executor = executor or InProcess()
         self.ctx = self._context()
+        self._found: dict = {}
 
     # ------------------------------------------------------------------ what to look for
     def _context(self):
@@ -67,13 +68,23 @@ class Verifier:
                     compact_vals.append((kind, v))
         return other_ix, phones, phone_tails, compact_vals
 
+    def _people(self, text: str):
+        """``engine.matcher.find(text)``, once per distinct text (sender labels and short
+        messages repeat): the people known no longer change while verifying."""
+        hit = self._found.get(text)
+        if hit is None:
+            if len(self._found) >= 50_000:
+                self._found.clear()
+            hit = self._found[text] = self.engine.matcher.find(text)
+        return hit
+
     # ------------------------------------------------------------------ one batch
     def leaks(self, out_records, inserted) -> list[tuple[int, str, str, int]]:
         """Real values still present in ``out_records`` outside the inserted spans
         (``inserted``: batch-local record index -> [(start, end)] in the output records):
         ``(record, kind, value, position in the record)``."""
         other_ix, phones, phone_tails, compact_vals = self.ctx
-        find_people = self.engine.matcher.find
+        find_people = self._people
         out = []
         for ri, r in enumerate(out_records):
             ins = inserted.get(ri, [])
@@ -120,10 +131,14 @@ class Verifier:
             found = []
             for sp in r.bodies + r.structural_spans():
                 t = sp.text(r.raw)
-                if skip:  # a phone (e-mail) wholly outside the inserted spans has a digit (@) there
-                    rest = "".join(seg for _, seg in _outside(t, sp.start, skip))
-                    fs = (find_emails(t) if "@" in rest else []) + find_urls(t) + (
-                        phones.find(t) if phones and _DIGIT.search(rest) else [])
+                if skip:
+                    # a finding wholly outside the inserted spans lies in one piece of text
+                    # between them: a phone there has 7 digits at least, an e-mail an "@", a
+                    # URL a "." or a ":" — pieces without them can hold none
+                    segs = [seg for _, seg in _outside(t, sp.start, skip)]
+                    fs = (find_emails(t) if any("@" in s for s in segs) else []) + (
+                        find_urls(t) if any("." in s or ":" in s for s in segs) else []) + (
+                        phones.find(t) if phones and any(len(_DIGIT.findall(s)) >= 7 for s in segs) else [])
                 else:
                     fs = find_emails(t) + find_urls(t) + (phones.find(t) if phones else [])
                 for f in fs:
