@@ -425,6 +425,42 @@ class PhoneDetector:
                 return num
         return None
 
+    def split_phones(self, texts: list[str]) -> list[tuple[int, int, int, PhoneRun]]:
+        """Phones written over two consecutive lines of one message (``texts``: its body
+        lines, as separate spans): ``(i, start in texts[i], end in texts[i + 1], run)``, the
+        run's offsets being those of ``texts[i] + "\\n" + texts[i + 1]``."""
+        out = []
+        for i in range(len(texts) - 1):
+            a, b = texts[i].rstrip(" "), texts[i + 1].lstrip(" ")
+            if not (a[-1:].isdigit() or a[-1:] == ")") or not (b[:1].isdigit() or b[:1] == "("):
+                continue
+            joined = texts[i] + "\n" + texts[i + 1]
+            cut = len(texts[i])
+            for run in self.runs(joined):
+                if run.is_phone and run.start < cut < run.end:
+                    out.append((i, run.start, run.end - cut - 1, run))
+        return out
+
+    def split_replacements(self, record, render) -> list:
+        """Replacements (``formats.base.Replacement``) for the phones written over two
+        consecutive body lines of ``record`` ("06 39 98" / "12 35"), one per line; ``render``
+        is the engine's ``render_finding(finding, text)``."""
+        from ..formats.base import Replacement
+        bodies = record.bodies
+        texts = [sp.text(record.raw) for sp in bodies]
+        out = []
+        for i, start, end, run in self.split_phones(texts):
+            f = Finding(run.start, run.end, PHONE, run.text, 0.8, "phone", {"number": run.number})
+            new = render(f, run.text)
+            if new is None or new == run.text:
+                continue
+            k = len(texts[i]) - run.start  # where the line break is, in run.text
+            first, second = (new[:k], new[k + 1:]) if new[k:k + 1] == "\n" else (new, "")
+            sa, sb = bodies[i], bodies[i + 1]
+            out.append(Replacement(sa.start + start, sa.end, first, PHONE, "phone", 0.8, run.text[:k]))
+            out.append(Replacement(sb.start, sb.start + end, second, PHONE, "phone", 0.8, run.text[k + 1:]))
+        return out
+
     # -------------------------------------------------------------- runs
     def find(self, text: str) -> list[Finding]:
         """The phones of ``text`` (memoised on the text; every call gets its own Findings)."""
@@ -517,13 +553,9 @@ class PhoneDetector:
         whole = self._decide(norm, spans, ctx, plus)
         if whole is None or whole.decision not in _SOFT or (whole.is_phone and whole.how != "cue"):
             return [whole] if whole is not None else []
-        n = len(spans)
-        # a phone followed by more digits ("+33 6 12 34 56 78 2 fois")
-        if plus or norm[spans[0][0]] == "0":
-            for k in range(1, min(3, n - 1) + 1):
-                sub = self._decide(norm, spans[:n - k], ctx, plus)
-                if sub is not None and sub.is_phone and (sub.how != "cue" or not whole.is_phone):
-                    return [sub]
+
+        def better(found):  # a phone of a region's shape, or any phone where there was none
+            return any(f.is_phone and (f.how != "cue" or not whole.is_phone) for f in found)
         # several numbers side by side: "0612345678 / 0798765432", "0612345678 0798765432"
         parts, cur = [], [spans[0]]
         for prev, sp in zip(spans, spans[1:]):
@@ -536,11 +568,16 @@ class PhoneDetector:
                 cur.append(sp)
         parts.append(cur)
         if len(parts) > 1:
-            found = [self._decide(norm, p, ctx, plus and i == 0) for i, p in enumerate(parts)]
-            found = [f for f in found if f is not None]
-            if any(f.is_phone and f.how != "cue" for f in found) or (
-                    not whole.is_phone and any(f.is_phone for f in found)):
+            found = [r for i, p in enumerate(parts) for r in self._line(norm, p, ctx, plus and i == 0)]
+            if better(found):
                 return found
+        # a phone followed by more digits ("06 12 34 56 78 2 fois", "+33 6 12 34 56 78 42")
+        n = len(spans)
+        if plus or norm[spans[0][0]] == "0":
+            for k in range(1, min(3, n - 1) + 1):
+                sub = self._decide(norm, spans[:n - k], ctx, plus)
+                if sub is not None and better([sub]):
+                    return [sub] + self._line(norm, spans[n - k:], ctx, False)
         return [whole]
 
     def _decide(self, norm: str, spans: list[tuple[int, int]], ctx: "_Context", plus: bool
@@ -660,7 +697,8 @@ class _Context:
             if kind == "phone":
                 return "phone"
             gap = win[best.end():]
-            if len(_WORDS.findall(gap)) <= 3 and not any(c in gap for c in "!?\n"):
+            # a few words at most, no other number, no end of clause between cue and run
+            if len(_WORDS.findall(gap)) <= 3 and not any(c in gap for c in "!?\n,;0123456789"):
                 return kind
         if after_cue.match(self.folded, e):
             return "phone"

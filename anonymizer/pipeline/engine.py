@@ -414,6 +414,10 @@ class Engine:
                 reps.append(Replacement(sp.start + f.start, sp.start + f.end, new, f.kind,
                                         f.detector, f.score, f.text))
             span_i += 1
+        # issue 14 (phones): a number written over two lines of one message ("06 39 98" /
+        # "12 35"): one replacement a line, from detect/phones.py
+        if len(r.bodies) > 1 and self.phones is not None:
+            reps += self.phones.split_replacements(r, self.render_finding)
         return _drop_overlaps(reps)
 
     # ------------------------------------------------------------------ verification
