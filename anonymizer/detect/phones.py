@@ -78,8 +78,9 @@ _DATE3 = re.compile(r"(?<!\d)(?:(\d{4})([/.-])(\d{1,2})\2(\d{1,2})|(\d{1,2})([/.
 _DATE2 = re.compile(r"(?<!\d)(\d{1,2}) ?/ ?(\d{1,2})(?!\d)")
 _SCORE = re.compile(r"\d{1,2}-\d{1,2}(?:(?: |, ?| ?/ ?)\d{1,2}-\d{1,2})+")
 _WORDS = re.compile(r"\w+")
+_EXT = re.compile(r" ?(?:x|ext\.?|extension|poste|durchwahl|int\.) ?\d{1,6}(?!\w)", re.I)
 # left neighbours that make the run part of something else (a URL, a path, a hashtag, a file)
-_ID_LEFT = set("/=&?#@_\\$€£%*")
+_ID_LEFT = set("/=&?#@_\\%*")
 PHONE_DECISION = "phone"
 _SOFT = {"phone", "invalid", "long"}  # the decisions a split may still improve
 
@@ -135,7 +136,7 @@ def _cue_tables():
         kind_of.setdefault(w, "phone")
     after_kind = {fold(str(w)): k for k, ws in data["keep_after"].items() for w in ws}
     after = re.compile(rf" ?({alternation(after_kind)})(?!\w)")
-    after_cue = re.compile(rf" ?\(?({alternation(after_phone)})(?!\w)")
+    after_cue = re.compile(rf"(?:[ -]|, ?)?\(?({alternation(after_phone)})(?!\w)")
     before_kind = {fold(str(w)): k for k, ws in data["keep_before"].items() for w in ws}
     price_before = re.compile(rf"(?<![\w$])(?:{alternation(before_kind)}) ?$")
     return (kind_of, before, after_kind, after, after_cue, price_before, int(data.get("window", 48)),
@@ -338,25 +339,27 @@ class PhoneDetector:
         self._national_memo: dict[tuple, tuple] = {}
 
     # -------------------------------------------------------------- regions
-    def _national(self, digits: str, sizes: tuple[int, ...], cue: bool
+    def _national(self, digits: str, sizes: tuple[int, ...], cue: bool, slash: bool = False
                   ) -> tuple[PhoneNumber | None, str, str]:
         """(number, region, how) of a national digit run written in groups of ``sizes``
-        digits, or (None, "", "")."""
-        key = (digits, sizes, cue)
+        digits (``slash``: as area code / number), or (None, "", "")."""
+        key = (digits, sizes, cue, slash)
         hit = self._national_memo.get(key)
         if hit is None:
             if len(self._national_memo) >= 50_000:
                 self._national_memo.clear()
-            hit = self._national_memo[key] = self._national_of(digits, sizes, cue)
+            hit = self._national_memo[key] = self._national_of(digits, sizes, cue, slash)
         return hit
 
-    def _national_of(self, digits: str, sizes: tuple[int, ...], cue: bool):
+    def _national_of(self, digits: str, sizes: tuple[int, ...], cue: bool, slash: bool):
         preferred = self._preferred
         grouped = len(sizes) > 1
         # 1. a region where the run is written the way people write there and valid; the
         # best grouping wins (the region's own format, then a regular one), the chat's
         # regions first at equal grouping
         seen = []  # (quality, tier, number, region)
+        regular = (1 <= sizes[0] <= 4 and all(2 <= x <= 4 for x in sizes[1:])  # "612 34 56 78"
+                   or (slash and 2 <= sizes[0] <= 4))  # "416/5550130"
         others = _other_regions() if digits[0] == "0" else ()
         for tiers in (((0, preferred), (1, self._broad[len(preferred):])), ((2, others),)):
             for tier, regions in tiers:
@@ -365,7 +368,9 @@ class PhoneDetector:
                     num = None
                     if m.trunk and digits.startswith(m.trunk) and (m.trunk == "0" or grouped or tier == 0):
                         num = _valid_in(digits, m, True)
-                    if num is None and tier < 2 and m.bare_ok and (grouped or cue or tier == 0 or len(digits) >= 9):
+                    # no trunk prefix to tell: the chat's regions, else 9 digits or a phone cue
+                    if num is None and tier < 2 and m.bare_ok and (tier == 0 or cue or (
+                            len(digits) >= 9 and (not grouped or regular))):
                         num = _valid_in(digits, m, False)
                     if num is None:
                         continue
@@ -541,7 +546,8 @@ class PhoneDetector:
         while i < len(lines):
             if i + 1 < len(lines):
                 joined = self._decide(norm, lines[i] + lines[i + 1], ctx, lead_plus and i == 0)
-                if joined is not None and joined.is_phone:
+                if joined is not None and joined.is_phone and joined.how != "cue" and \
+                        sum(b - a for a, b in lines[i] + lines[i + 1]) >= 9:
                     out.append(joined)
                     i += 2
                     continue
@@ -618,9 +624,13 @@ class PhoneDetector:
             if fold(word) in ("v", "ver", "version", "build"):
                 return run("version")
             glued = left.isalpha()
+        ext = _EXT.match(norm, e)  # "345-899-3560x4587": the extension is part of it
+        if ext:
+            e = ext.end()
         right = norm[e] if e < len(norm) else " "
-        if right.isalnum() or right in "@_" or (right == "-" and norm[e + 1:e + 2].isalpha()):
-            return run("identifier")
+        if right.isalnum() or right in "@_" or (right == "-" and norm[e + 1:e + 2].isalpha()
+                                                 and ctx.cue(e, e) != "phone"):
+            return run("identifier")  # "IMG-20210804-WA0007", but "07700 063 966-Fax"
         if right in ",." and (re.match(r"[,.]\d{1,2}(?!\d)", norm[e:e + 4]) or
                               (norm[e + 1:e + 2].isdigit() and len(groups[-1]) <= 3)):
             return run("decimal")  # "3133743,50 €", "1 234,56"
@@ -629,11 +639,15 @@ class PhoneDetector:
             return run(reason)
         if ctx.iban_overlaps(s, e):
             return run("iban")
+        cue = None
         if not intl:
             reason = _shape_trap(groups, seps, text, digits)
+            if reason == "number":  # "78 651 450": a phone after a phone cue
+                cue = ctx.cue(s, e)
+                reason = None if cue == "phone" else reason
             if reason:
                 return run(reason)
-        cue = ctx.cue(s, e)
+        cue = cue or ctx.cue(s, e)
         if cue not in (None, "phone"):
             return run(cue)
         phone_cue = cue == "phone"
@@ -653,7 +667,8 @@ class PhoneDetector:
         sizes = [len(g) for g in groups]
         if groups[0] == "0" and norm[s:s + 3] == "(0)" and len(sizes) > 1:
             sizes[:2] = [1 + sizes[1]]  # "(0)30 23125123"
-        num, region, how = self._national(digits, tuple(sizes), phone_cue)
+        num, region, how = self._national(digits, tuple(sizes), phone_cue,
+                                          len(seps) == 1 and seps[0].strip() == "/")
         if num is None or (glued and how == "bare" and not phone_cue):
             return run("invalid")  # glued to a word: only in a shape the region writes
         return run(PHONE_DECISION, num, "national" if how == "bare" else how, region)
