@@ -8,43 +8,50 @@ One definition of "this digit run is a mention of a phone number" serves the det
    bidi marks become plain spaces or hyphens, one character for one, so offsets stay valid)
    finds digit runs: digit groups joined by a space, a dot, a dash or a slash (spaces around
    them allowed), ``(0)``, parentheses around a group, line breaks; an optional ``+`` (or a
-   ``00`` prefix).  A run may be glued to a word on its left (``au0612345678``,
-   ``tel:0612345678``, ``al612345678``).  Runs of fewer than 7 digits are never phones.
-   A run followed by ``:digits`` loses its last group (an hour), one preceded by ``digits:``
-   its first.  Across line breaks, two lines are joined when together they make a phone
-   (a number split over one line break: ``06 12 34\\n56 78``), else each line is a run.
+   ``00`` prefix), an extension after (``x4587``).  A run may be glued to a word on its left
+   (``au0612345678``, ``tel:0612345678``, ``al612345678``).  Runs of fewer than 7 digits are
+   never phones.  A run followed by ``:digits`` loses its last group (an hour), one preceded
+   by ``digits:`` its first.  Across line breaks, two lines are joined when together they
+   make a phone of 9 digits or more in a region's shape (``06 12 34\n56 78``), else each
+   line is a run.
 2. **Keep-traps**, checked first: a run glued to an identifier (``IMG-20210804-WA0007``,
    ``/path/0612…``, ``#0612…``, ``0612…abc``), a price or a quantity (currency, ``%`` or a unit
    next to it, a decimal comma after it), an IBAN, a card number (groups of four), a date in
    any common layout (``05/03/2024``, ``2024-03-05``, ``5.3.24``, ``20240305``, ranges), a list
    of years, a decimal number or coordinate (``31.7036111``), a version (``10.2.3.4``), a score
-   (``6-4 6-3 7-6``), a number with thousands separators (``12 500 000``), and a run that
-   follows an order / invoice / tracking / reference / account / card / code / postcode / GPS
-   cue in any language (``Bestellnummer 302-7781245``, ``n° de commande``, ``pedido nº``…).
-   Cue words are data (``rules/phone_cues.yaml``); the nearest cue before the run wins, and a
-   phone cue ("appelle", "call", "Handy"…) nearer than a keep cue makes it a phone candidate.
+   (``6-4 6-3 7-6``), a number with thousands separators (``12 500 000``, unless a phone cue is
+   near), and a run that follows an order / invoice / tracking / reference / account / card /
+   code / postcode / GPS cue in any language (``Bestellnummer 302-7781245``, ``n° de
+   commande``, ``pedido nº``…) within three words, no other number between.  Cue words are
+   data (``rules/phone_cues.yaml``); the nearest cue before the run wins, so a phone cue
+   ("appelle", "call", "Handy"…) nearer than a keep cue makes the run a phone candidate, and
+   a keep cue right before a generic "number" ("card number") still keeps it.
 3. **Regions.**  An international run (``+`` or ``00``) is a phone when libphonenumber finds it
-   valid or possible.  A national run is a phone when a region makes it VALID (or it is in a
-   range reserved for fiction, ``rules/phones.yaml``) in the shape people write there:
-   regions in order — the detector's own (``PhoneDetector(regions)``: the chat language's
+   valid (or in a range reserved for fiction, ``rules/phones.yaml``) or possible.  A national
+   run is a phone when a region makes it valid (or fiction) in the shape people write there,
+   regions in this order: the detector's own (``PhoneDetector(regions)``: the chat language's
    and the participants', preferred), then ``detection_regions`` (``rules/phones.yaml``),
-   then, for a run written with a trunk prefix 0, every other region of the metadata.  A
-   region with a trunk prefix needs it written (``0612345678``); a region without one needs
-   the run grouped (``612 34 56 78``) unless it is a preferred region or a phone cue is near.
-   A preferred region also takes its numbers written without the trunk prefix (``612345678``
-   in a French chat).  Near a phone cue, a number only POSSIBLE in a region, or any run of
-   7-15 digits, is a phone.  Candidates are prefiltered with the metadata (national number
-   pattern and lengths) and every answer is cached by the digit string.
-4. **Splits.**  A run that is no phone as a whole (and no keep-trap) is retried in parts:
+   then, for a run written with a trunk prefix 0 that none of those takes, every other region
+   of the metadata.  A region with a trunk prefix needs it written (``0612345678``), except a
+   preferred region (``612345678`` in a French chat).  A region without one (ES, PT, IT, US…)
+   outside the chat's regions needs 9 digits or more, compact or in regular groups of 2-4
+   digits (``612 34 56 78``, ``(415) 555-0123``, ``416/5550130``), or a phone cue.  When
+   several regions take a run, the one whose own national format matches the written groups
+   wins, then the first in order.  Near a phone cue, a number only POSSIBLE in a region, or
+   any run of 7-15 digits, is a phone.  Candidates are prefiltered with the metadata
+   (national number pattern and lengths) and every answer is cached by digit string.
+4. **Splits.**  A run that is no phone as a whole (and no keep-trap) is retried in parts: at
+   spaced slashes and dashes and between long groups (``0612345678 / 0798765432``), then
    without its last one to three groups when it starts like a phone (``+…``, a trunk 0;
-   ``06 12 34 56 78 2 fois``), at spaced slashes and dashes (``0612345678 / 0798765432``),
-   and group by group when every group is long.
+   ``06 12 34 56 78 2 fois``).
 
 :meth:`PhoneDetector.runs` returns every candidate run of 7 digits or more with its
 decision (:class:`PhoneRun`: ``"phone"`` with the parsed number, or the reason it stays:
 ``date``, ``price``, ``order``…; ``invalid`` when no region takes it); :meth:`find` returns the
 phones as findings.  The post-scan asks :meth:`runs` (or :func:`phone_runs`) of an output text
-to apply exactly the same rule.
+to apply exactly the same rule.  Formats that give each line of a message its own body span
+(WhatsApp) meet a number split over two lines through :meth:`split_phones` /
+:meth:`split_replacements` (called by ``Engine.record_replacements``).
 """
 from __future__ import annotations
 
