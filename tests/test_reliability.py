@@ -383,28 +383,21 @@ def _map_with(tmp_path, entries) -> Path:
     return p
 
 
-def test_verification_catches_a_known_phone_the_detectors_miss(tmp_path):
+def test_a_known_phone_is_replaced_wherever_its_digits_are(tmp_path):
     """A phone number known from an earlier run (it is in the --map) is written here as
-    ``06_12_34_56_78``: no detector sees a number with underscores, so rendering leaves it
-    (shown with --no-verify).  The post-scan knows the real value and refuses: exit 3,
-    nothing written (neither the output nor the map), the place named, the value redacted."""
+    ``06_12_34_56_78``: no phone rule takes a number with underscores, but a known number is
+    a mention wherever its digits are — the one definition detection and the post-scan share
+    (the post-scan looks for known numbers in the digits of every piece of text; the
+    tampering table below shows it refusing one put back)."""
     chat = CHAT + "23/01/2025, 09:05 - Camille Durand: son ancien numéro 06_12_34_56_78 marche plus\n"
     src = tmp_path / "in.txt"
     src.write_text(chat, encoding="utf-8")
     mp = _map_with(tmp_path, {"phone": {"+33612345678": "+33639980251"}})
-    map_before = digest(mp)
-    proc = run([src, "out.txt", "--no-ner", "--lang", "fr", "--map", mp], tmp_path)
-    assert proc.returncode == 3, proc.stderr
-    line = one_line_error(proc)
-    assert "verification failed" in line and "phone" in line and "line 8" in line, line
-    assert "12345678" not in line.replace("•", "") and "12 34 56" not in line
-    assert not (tmp_path / "out.txt").exists() and leftovers(tmp_path, "out.txt") == []
-    assert digest(mp) == map_before
-    # without the post-scan, the real number would have gone out
-    proc = run([src, "out.txt", "--no-ner", "--lang", "fr", "--map", mp, "--no-verify", "-q"],
-               tmp_path)
-    assert proc.returncode == 0
-    assert "06_12_34_56_78" in (tmp_path / "out.txt").read_text(encoding="utf-8")
+    proc = run([src, "out.txt", "--no-ner", "--lang", "fr", "--map", mp, "-q"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    out = (tmp_path / "out.txt").read_text(encoding="utf-8")
+    assert "06_12_34_56_78" not in out and "12345678" not in out.replace("_", "")
+    assert "son ancien numéro 06_39_98_02_51 marche plus" in out  # the map's fake, same shape
 
 
 def test_nickname_known_only_from_the_map_does_not_go_out(tmp_path):

@@ -32,6 +32,7 @@ from ..language import detect_language, language
 from ..textutil import case_like, fold
 
 _DIGIT = re.compile(r"\d")
+_DIGIT_SEQ = re.compile(r"\d(?:[ _.\-/()\u00a0\u202f]{0,2}\d)+")  # digits with short separators
 
 _MISS = object()
 
@@ -69,6 +70,7 @@ class DocState:
     records: int = 0
     header_dates: dict = field(default_factory=dict)  # distinct header dates (--shift-dates)
     date_style: tuple | None = None
+    known_phones: object = None                       # DigitTails of the numbers known
 
 
 class Engine:
@@ -141,6 +143,10 @@ class Engine:
             doc.date_style = header_style(list(doc.header_dates))
             doc.header_dates = {}
         self._known_from_map()
+        from .fastscan import DigitTails
+        known = {k.lstrip("+") for k in self.identities.by_phone} | \
+            {k.lstrip("+") for k in self.preloaded.get("phone", ())}
+        doc.known_phones = DigitTails(known)
         return doc
 
     def _known_from_map(self) -> None:
@@ -203,12 +209,29 @@ class Engine:
         found += self.matcher.find(text)
         found += find_emails(text)
         found += self.phones.find(text)
+        found += self._known_numbers(text)
         found += find_urls(text)
         for det in self.registry.detectors:
             found += det(text, self)
         if ner_findings:
             found += ner_findings
         return resolve_overlaps(found)
+
+    def _known_numbers(self, text: str) -> list[Finding]:
+        """The number of someone known — a participant, or a number of a loaded map — is a
+        mention wherever its digits are, whatever the phone rule decided of the run or the
+        separators (``06_12_34_56_78``, after an order cue…): the verifier looks for known
+        numbers in the digits of every piece of text."""
+        tails = self.doc.known_phones if self.doc is not None else None
+        if not tails or not tails.values or len(_DIGIT.findall(text)) < 8:
+            return []
+        out = []
+        for m in _DIGIT_SEQ.finditer(text):
+            hit = tails.matches("".join(_DIGIT.findall(m.group())))
+            if hit:
+                num = phonenumbers.parse("+" + hit[0], None)
+                out.append(Finding(m.start(), m.end(), PHONE, m.group(), 0.9, "phone", {"number": num}))
+        return out
 
     # ------------------------------------------------------------------ rendering
     def skip(self, kind: str, value: str) -> bool:
@@ -359,6 +382,10 @@ class Engine:
                 reps.append(Replacement(sp.start + f.start, sp.start + f.end, new, f.kind,
                                         f.detector, f.score, f.text))
             span_i += 1
+        # a number written over two lines of one message ("06 39 98" / "12 35"): one
+        # replacement a line (detect/phones.py)
+        if len(r.bodies) > 1 and self.phones is not None:
+            reps += self.phones.split_replacements(r, self.render_finding)
         return drop_overlaps(reps)
 
 

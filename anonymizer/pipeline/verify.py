@@ -107,6 +107,8 @@ class Verifier:
                             break
                         pos = lt.find(v, pos + 1)
                 if phones:
+                    # a known number wherever its digits are, outside the text we inserted
+                    # (detection replaces it there too: Engine._known_numbers)
                     for seg_start, seg in _outside(t, sp.start, ins):
                         digits = "".join(_DIGIT.findall(seg))
                         for v in phone_tails.matches(digits):
