@@ -149,10 +149,10 @@ class Settings:
             return executors.ForkPool(self.jobs)
         return executors.InProcess()
 
-    def engine(self, pmap=None):
-        """The one place an engine is built."""
+    def engine(self, pmap=None, known_names=None):
+        """The one place an engine is built.  ``known_names``: see :class:`Engine`."""
         from .pipeline.engine import Engine
-        return Engine(self, self.pseudonym_map() if pmap is None else pmap)
+        return Engine(self, self.pseudonym_map() if pmap is None else pmap, known_names)
 
 
 def _fold_words(words) -> frozenset[str]:

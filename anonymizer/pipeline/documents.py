@@ -9,7 +9,9 @@ output, and yields the records of that output for verification, in the same segm
   line by line at each pass); the output kept as UTF-8 pieces, one a batch;
 * :class:`TreeDocument` — one or more JSON / JSONL / CSV exports walked by their format
   adapters into a :class:`~anonymizer.formats.jsonbase.Collector`: every text value a record,
-  replacements written back as in-place edits of the source text.
+  replacements written back as in-place edits of the source text;
+* :class:`ValuesDocument` — Python strings from the library (lists of texts or records,
+  DataFrame columns): one record each, names as participants.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from array import array
 
 from .. import formats
 from ..errors import InputError, VerificationError
-from ..formats.base import META, apply_replacements, split_lines
+from ..formats.base import MESSAGE, META, Record, Span, apply_replacements, split_lines
 
 _ENC = ("utf-8", "surrogatepass")
 
@@ -255,6 +257,50 @@ class TreeDocument(Document):
         real = {v for v in before.ident_values() if len(v) >= 4}
         if real & after.ident_values():
             fail("an identifier was not replaced")
+
+
+class ValuesDocument(Document):
+    """Python strings handed over by the library (lists of texts, records, DataFrame columns):
+    ``values`` is ``[(text, is_name)]``, in order; a name is a participant (like a sender),
+    any other text is scanned.  One record a non-blank value; :attr:`outputs` holds every
+    value after the run (blank values unchanged)."""
+    lines_based = False
+    fmt = "values"
+
+    def __init__(self, name: str, values):
+        self.name = name
+        self.values = list(values)
+        self.at = [i for i, (v, _) in enumerate(self.values) if v.strip()]  # record -> value
+        self.outputs = [v for v, _ in self.values]
+        self.inserted = {}
+
+    def _records(self, texts):
+        for ri, i in enumerate(self.at):
+            v, is_name = texts[i], self.values[i][1]
+            span = Span(0, len(v), "sender") if is_name else Span(0, len(v))
+            yield Record(raw=v, kind=META if is_name else MESSAGE, sender=span if is_name else None,
+                         bodies=[] if is_name else [span], index=ri)
+
+    def records(self):
+        return self._records([v for v, _ in self.values])
+
+    def start_output(self, engine) -> None:
+        self.outputs = [v for v, _ in self.values]
+
+    def emit(self, batch, reps_by_record, engine, first: int) -> list:
+        for i, (r, reps) in enumerate(zip(batch, reps_by_record)):
+            if reps:
+                self.outputs[self.at[first + i]] = apply_replacements(r.raw, reps)
+        return reps_by_record
+
+    def output_records(self):
+        return self._records(self.outputs)
+
+    def positions(self, found):
+        return [(self.at[ri], off) for ri, off in found]
+
+    def where(self, record: int, line: int) -> str:
+        return f"value {self.at[record] + 1}"
 
 
 def inserted_array(first: int, spans_by_record) -> array:

@@ -74,8 +74,11 @@ class DocState:
 
 
 class Engine:
-    def __init__(self, settings, pmap):
+    def __init__(self, settings, pmap, known_names=None):
         self.settings = settings
+        # the map's names that are people known before the run ({"first"/"last": folded
+        # names}); None: every name the map holds (library calls pass less: api.Anonymizer)
+        self.known_names = known_names
         self.policy = dict(settings.policy)
         self.pmap = pmap
         self.identities = Identities()
@@ -152,8 +155,9 @@ class Engine:
     def _known_from_map(self) -> None:
         """Names saved in a loaded map (earlier runs, other files) are known people too, and
         no fake may be a real name."""
+        known = self.pmap.entries if self.known_names is None else self.known_names
         for role in ("first", "last"):
-            for folded in list(self.pmap.entries.get(role, {})):
+            for folded in list(known.get(role, ())):
                 self.identities.add_known_token(folded, role)
         self.pmap.add_people(self.identities)  # no fake is a real name; names in e-mails/handles
 
