@@ -428,6 +428,7 @@ class PhoneDetector:
             num = self._national(digits, sizes, False)[0]
             if num is not None:
                 return num
+        lenient = None
         for region in self.regions or ("ZZ",):
             try:
                 num = phonenumbers.parse(t, region)
@@ -435,7 +436,10 @@ class PhoneDetector:
                 continue
             if phonenumbers.is_possible_number(num):
                 return num
-        return None
+            lenient = lenient or num
+        # a label made only of a number is one by construction (WhatsApp shows someone not
+        # in the contacts as their number), even one no numbering plan knows: "+123 45 6789"
+        return lenient if len(digits) >= 7 else None
 
     def split_phones(self, texts: list[str]) -> list[tuple[int, int, int, PhoneRun]]:
         """Phones written over two consecutive lines of one message (``texts``: its body

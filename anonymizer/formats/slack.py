@@ -19,7 +19,7 @@ from .jsonwalk import Claiming, walk_rest
 
 FMT = "slack"
 STYLE = Style(ascii=False, slash=True)
-_ID = re.compile(r"^[UW][A-Z0-9]{6,}$")
+_ID = re.compile(r"^[A-Z][A-Z0-9_]{2,}$")  # U012AB3CD, W…, B…; fixtures also write U_ALICE, U0A
 # <target> or <target|label>: Slack's mrkdwn links, mentions and channel references
 _LINK = re.compile(r"<([^<>|\s]+)(?:\|([^<>]*))?>")
 _USERISH = {"real_name", "profile", "is_bot", "deleted", "tz"}

@@ -607,8 +607,9 @@ def _level_values(alphabet: tuple[str, ...], n: int) -> tuple[str, ...]:
 
 
 def _split_id(real: str) -> tuple[str, str]:
-    """``user123`` -> (``user``, ``123``); ``U012AB3CD`` -> (``U``, ``012AB3CD``)."""
-    m = re.match(r"^([A-Za-z_]*?)(?=[0-9])|^([A-Za-z])(?=[A-Za-z0-9]+$)", real)
+    """``user123`` -> (``user``, ``123``); ``U012AB3CD`` -> (``U``, ``012AB3CD``);
+    ``U_ALICE`` -> (``U_``, ``ALICE``)."""
+    m = re.match(r"^([A-Za-z_]*?)(?=[0-9])|^([A-Za-z]_?)(?=[A-Za-z0-9]+$)", real)
     prefix = (m.group(1) or m.group(2) or "") if m else ""
     return prefix, real[len(prefix):]
 
