@@ -77,9 +77,61 @@ def _settings(n: int, seed: int):
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if any(a == "--keys" or a.startswith("--keys=") for a in argv):
+        return main_keys(argv)
     if any(a == "--n" or a.startswith("--n=") or a == "--case" or a.startswith("--case=") for a in argv):
         return main_chats(argv)
     return main_hypothesis(argv)
+
+
+def main_keys(argv) -> int:
+    """``--keys N``: every sample of samples/ (a folder export as one run, as the CLI does)
+    and every real export of tests/fixtures/real/ under N random keys, through the library
+    (name NER off: the key changes the fakes, not what is detected).  Counts crashes and
+    refusals (exit 3): both are failures."""
+    import secrets
+    from collections import Counter
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--keys", type=int, default=1000)
+    ap.add_argument("--examples", type=int, default=3)
+    a = ap.parse_args(argv)
+    from anonymizer import Anonymizer
+    from anonymizer.errors import VerificationError
+    root = ROOT
+    groups = []
+    for base in (root / "samples", root / "tests" / "fixtures" / "real"):
+        for p in sorted(base.rglob("*")):
+            if p.is_file() and p.suffix in (".txt", ".json", ".jsonl", ".csv", ".md") \
+                    and p.name != "manifest.json" and p.parent.name not in ("slack_export", "signal") \
+                    and "slack-archive" not in str(p) and "general" not in p.parts and p.name != "SOURCES.md":
+                groups.append([p])
+        for d in sorted(base.rglob("*")):
+            if d.is_dir() and (d.name in ("slack_export", "signal") or d.name.endswith("export-archive")):
+                groups.append([f for f in sorted(d.rglob("*")) if f.is_file()])
+    items = [[(str(f), f.read_bytes().decode("utf-8-sig"), None) for f in g] for g in groups]
+    failures, runs, t0 = Counter(), 0, time.perf_counter()
+    examples = []
+    for i in range(a.keys):
+        key = secrets.token_bytes(32)
+        anon = Anonymizer(key=key, ner=False)
+        for group, docs in zip(groups, items):
+            runs += 1
+            try:
+                anon.anonymize_documents(docs)
+            except VerificationError as exc:
+                failures["refusal"] += 1
+                examples.append(("refusal", key.hex(), str(group[0]), str(exc)[:200]))
+            except Exception as exc:  # noqa: BLE001 - a crash is what we count
+                failures["crash"] += 1
+                examples.append(("crash", key.hex(), str(group[0]), f"{type(exc).__name__}: {exc}"[:200]))
+        if (i + 1) % 50 == 0:
+            print(f"  {i + 1} keys, {runs} runs, {sum(failures.values())} failures, "
+                  f"{time.perf_counter() - t0:.0f} s", flush=True)
+    print(f"keys {a.keys} x {len(groups)} exports = {runs} runs: crashes {failures['crash']}, "
+          f"refusals {failures['refusal']} in {time.perf_counter() - t0:.0f} s")
+    for kind, key, path, what in examples[:a.examples]:
+        print(f"  {kind}: {path} key={key}: {what}")
+    return 1 if failures else 0
 
 
 def main_hypothesis(argv=None) -> int:
