@@ -303,6 +303,18 @@ class ValuesDocument(Document):
         return f"value {self.at[record] + 1}"
 
 
+def batches(it, size: int):
+    """The items of ``it`` in lists of ``size`` (the last one shorter)."""
+    batch = []
+    for r in it:
+        batch.append(r)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def inserted_array(first: int, spans_by_record) -> array:
     """One batch's inserted spans, packed: ``[record, n spans, start, end, …]``."""
     out = array("i")

@@ -25,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..formats.base import MESSAGE, SYSTEM, Replacement
-from .documents import Document, inserted_array
+from .documents import Document, batches, inserted_array
 from .engine import inserted_spans
 
 BATCH = 20_000       # records per detect/render batch (one process)
@@ -139,15 +139,6 @@ class _Progress:
             self.fn(PHASES[-1], self.total, self.total)
 
 
-def _batches(it, size):
-    batch = []
-    for r in it:
-        batch.append(r)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _one_behind(jobs, finish) -> None:
@@ -178,7 +169,7 @@ def _names_pass(engine, docs, states, executor, tick):
             engine.enter(state)
             runner = MixedNameRunner(engine, state.lang, executor)
 
-            def batches():
+            def ner_batches():
                 nonlocal base, done
                 texts: list[str] = []
                 for r in doc.records():
@@ -202,7 +193,7 @@ def _names_pass(engine, docs, states, executor, tick):
                 engine.register_names(results)
                 spill.write({first + i: lst for i, lst in enumerate(results) if lst})
                 tick.update(upto)
-            _one_behind(batches(), register)
+            _one_behind(ner_batches(), register)
     except BaseException:
         spill.close()
         raise
@@ -251,7 +242,7 @@ def _render_pass(engine, doc, state, spill, executor, size, tick):
         tick.update(ri)
 
     def submitted():
-        for batch in _batches(doc.records(), size):
+        for batch in batches(doc.records(), size):
             texts, ner = [], []
             for r in batch:
                 for sp in r.bodies:

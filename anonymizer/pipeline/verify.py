@@ -31,7 +31,7 @@ from ..detect.emails import find_emails
 from ..detect.urls import find_urls
 from ..errors import VerificationError
 from ..render.redaction import describe
-from .documents import unpack
+from .documents import batches, unpack
 
 _DIGIT = re.compile(r"\d")
 _COMPACT = re.compile(r"[\s.\-/]+")
@@ -234,7 +234,7 @@ class Verifier:
         else:
             out_it = iter(doc.output_records())
             line = 1
-            for batch in _batches(doc.records(), batch_size):
+            for batch in batches(doc.records(), batch_size):
                 first = n_in
                 n_in += len(batch)
                 obatch = []
@@ -273,15 +273,6 @@ def _verify_part(bno: int):
             [(first + w, at, k, v) for w, at, k, v in nid])
 
 
-def _batches(it, size):
-    batch = []
-    for r in it:
-        batch.append(r)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _skeleton(r, raw: str | None = None, delta: int = 0) -> str:
