@@ -379,7 +379,8 @@ def _pid_alive(pid: int) -> bool:
 
 
 def remove_stale_temps(path: Path) -> list[Path]:
-    """Remove ``.NAME.PID.*.tmp`` left next to ``path`` by a killed run (PID is dead)."""
+    """Remove ``.NAME.PID.*.tmp`` (files, or folders) left next to ``path`` by a killed run
+    (PID is dead)."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     removed = []
@@ -392,7 +393,11 @@ def remove_stale_temps(path: Path) -> list[Path]:
         if not m or not c.name.startswith(f".{path.name}.") or _pid_alive(int(m.group("pid"))):
             continue
         with contextlib.suppress(OSError):
-            c.unlink()
+            if c.is_dir() and not c.is_symlink():   # an output folder being built (archive.py)
+                import shutil
+                shutil.rmtree(c)
+            else:
+                c.unlink()
             removed.append(c)
     return removed
 
