@@ -79,10 +79,13 @@ class Anonymizer:
         return self.process(text, fmt).text
 
     def process(self, text: str, fmt: str | None = None, name: str = "input") -> Result:
-        res = self._engine().process_text(text, fmt, name)
-        if self.map_path:
-            self.pmap.save(self.map_path, encrypt=self.seal_map)
-        return res
+        if not self.map_path:
+            return self._engine().process_text(text, fmt, name)
+        # issue 16: the map's lock around the run; what other processes saved is merged in
+        # first, and the map is saved sealed at the end (render/mapfile.py)
+        from .render.mapfile import MapFile
+        with MapFile(self.map_path, self.key).session(self.pmap):
+            return self._engine().process_text(text, fmt, name)
 
     def anonymize_file(self, src, dst, fmt: str | None = None) -> Result:
         src, dst = Path(src), Path(dst)

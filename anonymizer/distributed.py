@@ -19,7 +19,6 @@ CLI: ``anonymize exports/ anon/ --dask tcp://scheduler:8786``.
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 CHUNK = 256
 
@@ -67,13 +66,13 @@ def anonymize_folder_dask(src, dst, key: bytes, client, language=None, ner=True,
     from .pipeline.engine import Engine
     from .formats.folder import anonymize_collection, read_collection, write_collection
     from .render.pseudonyms import LOCALES, PseudonymMap
+    import contextlib
+    from .render.mapfile import MapFile
     pmap = PseudonymMap(key, LOCALES.get(language or "fr", "fr_FR"))
-    if map_path and Path(map_path).exists():
-        pmap.load(map_path)
-    eng = Engine(key, language=language, ner=ner, pmap=pmap, verify=verify)
-    eng.jobs = DaskNames(client)
-    out, results, skipped = anonymize_collection(eng, read_collection(str(src)), fmt, fields)
-    write_collection(str(dst), out, str(dst).lower().endswith(".zip"))
-    if map_path:
-        eng.pmap.save(map_path)
+    # issue 16: the map is locked for the whole run, merged and saved sealed at the end
+    with MapFile(map_path, key).session(pmap) if map_path else contextlib.nullcontext(pmap):
+        eng = Engine(key, language=language, ner=ner, pmap=pmap, verify=verify)
+        eng.jobs = DaskNames(client)
+        out, results, skipped = anonymize_collection(eng, read_collection(str(src)), fmt, fields)
+        write_collection(str(dst), out, str(dst).lower().endswith(".zip"))
     return results

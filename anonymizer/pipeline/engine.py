@@ -157,6 +157,8 @@ class Engine:
         for role, kind in (("first", "first"), ("last", "last")):
             for folded in list(self.pmap.entries.get(kind, {})):
                 self.identities.add_known_token(folded, role)
+        # security (issue 16): an earlier fake that is a real name here is re-keyed (notes in pmap.notes)
+        self.pmap.real_names_arrived(self.identities.name_tokens())
         self.pmap.add_forbidden(self.identities.name_tokens())
         self._n_records = n_records
         if self.shift_spec is not None:  # --shift-dates: one keyed offset in weeks
@@ -248,9 +250,11 @@ class Engine:
             key = (f.kind, f.text)
         else:
             key = None
-        if key is None:
-            return self._render_finding(f, text)
-        return self._rendered.get(key, lambda: self._render_finding(f, text))
+        new = self._render_finding(f, text) if key is None else \
+            self._rendered.get(key, lambda: self._render_finding(f, text))
+        if new is not None:  # security (issue 16): the exact form, for a byte-exact reveal
+            self.pmap.note_rendered(f.kind, new, f.text)
+        return new
 
     def _render_finding(self, f: Finding, text: str) -> str | None:
         if f.kind == PERSON:

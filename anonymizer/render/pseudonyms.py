@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import os
 import secrets
 import string
@@ -130,6 +129,13 @@ class PseudonymMap:
     forbidden: set[str] = field(default_factory=set)   # folded real name tokens
     entries: dict[str, dict[str, str]] = field(default_factory=dict)  # kind -> real -> fake
     _used: dict[str, set[str]] = field(default_factory=dict)
+    # persisted with the entries (render/mapfile.py): kind -> fake as written -> real as
+    # written (reveal), and kind -> retired fake -> real (see real_names_arrived)
+    rendered: dict[str, dict[str, str]] = field(default_factory=dict)
+    retired: dict[str, dict[str, str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    rekey: bool = False
+    _base: dict | None = field(default=None, repr=False)
 
     # ------------------------------------------------------------------ core
     def _digest(self, kind: str, real: str, counter: int) -> bytes:
@@ -350,30 +356,64 @@ class PseudonymMap:
     # ------------------------------------------------------------------ persistence
     def to_json(self) -> dict:
         return {"version": MAP_VERSION, "key_id": self.key_id(), "locale": self.locale,
-                "entries": self.entries}
+                "entries": self.entries, "rendered": self.rendered, "retired": self.retired}
 
     def key_id(self) -> str:
-        return hmac.new(self.key, b"key-id", hashlib.sha256).hexdigest()[:16]
+        from .mapfile import key_id
+        return key_id(self.key)
 
-    def save(self, path: str | Path, encrypt: bool = False) -> None:
-        from ..io import atomic_write_text
-        text = json.dumps(self.to_json(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-        if encrypt:  # AES-256-GCM under a key derived from the project key
-            text = json.dumps(_seal(self.key, text.encode("utf-8"), self.key_id()), indent=1) + "\n"
-        atomic_write_text(Path(path), text, mode=0o600)
+    def save(self, path: str | Path, encrypt: bool = True) -> None:
+        """Merge into the map file and write it sealed (always: ``encrypt`` is ignored),
+        under the file's lock; see :mod:`anonymizer.render.mapfile`."""
+        from .mapfile import MapFile
+        MapFile(path, self.key).save(self)
 
     def load(self, path: str | Path) -> None:
-        p = Path(path)
-        if not p.exists():
+        """Merge the map file (sealed, or a legacy plaintext map with this key's key_id)
+        into this map; a missing file is an empty map."""
+        from .mapfile import MapFile
+        MapFile(path, self.key).load(self)
+
+    # ------------------------------------------------------------------ reveal / re-keying
+    def note_rendered(self, kind: str, fake: str, real: str) -> None:
+        """Remember the exact text that replaced ``real`` (``Luc``, ``LUC``, ``06 39 98…``),
+        so ``reveal`` puts back the bytes that were there (accents, case, separators)."""
+        if fake == real:
             return
-        data = json.loads(p.read_text(encoding="utf-8"))
-        if data.get("key_id") and data["key_id"] != self.key_id():
-            raise KeyError_(f"map {path} was made with another key")
-        if data.get("format") == SEALED_FORMAT:
-            data = json.loads(_open_sealed(self.key, data, path).decode("utf-8"))
-        for kind, table in (data.get("entries") or {}).items():
-            self._table(kind).update(table)
+        table = self.rendered.setdefault(kind, {})
+        if table.get(fake) != real:
+            table[fake] = real   # the latest wins: an entry dropped by ``fix`` is rewritten
+
+    def real_names_arrived(self, tokens) -> list[str]:
+        """Real name tokens of this run's participants: a fake handed out earlier that is
+        (or contains) one of them is retired — that earlier person gets a new fake from now
+        on — so the output never shows a real participant's name as someone else's
+        pseudonym.  Files written before keep the old fake; the map keeps it (``retired``)
+        for ``reveal`` and never hands it out again.  Only when :attr:`rekey` is set (the
+        inputs are real exports: a CLI run, the library); a no-op for ``fix`` and ``scan``,
+        whose files hold pseudonyms on purpose.  Returns the notes (also in :attr:`notes`)."""
+        if not self.rekey:
+            return []
+        arriving = {fold(t) for t in tokens if t}
+        moved = 0
+        for kind in ("first", "last"):
+            table = self.entries.get(kind, {})
+            for real, fake in list(table.items()):
+                f = fold(fake)
+                if f == real or not (f in arriving or arriving & set(_PARTS.split(f))):
+                    continue
+                del table[real]
+                self.retired.setdefault(kind, {})[fake] = real
+                self.forbidden.add(f)
+                moved += 1
+        if not moved:
+            return []
         self._used.clear()
+        note = (f"{moved} pseudonym(s) given in earlier runs are real people's names here: "
+                f"those earlier people get new pseudonyms from now on (files anonymised "
+                f"before keep the old ones; the map keeps both for reveal)")
+        self.notes.append(note)
+        return [note]
 
     def reverse(self) -> dict[str, tuple[str, str]]:
         out = {}
@@ -396,31 +436,5 @@ def new_random_key() -> bytes:
     return secrets.token_hex(32).encode()
 
 
-# ---------------------------------------------------------------------- encrypted maps
-SEALED_FORMAT = "anonymizer-map-sealed-v1"
-
-
-def _map_cipher(key: bytes):
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-    k = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"anonymizer map v1").derive(key)
-    return AESGCM(k)
-
-
-def _seal(key: bytes, plain: bytes, key_id: str) -> dict:
-    import base64
-    nonce = secrets.token_bytes(12)
-    ct = _map_cipher(key).encrypt(nonce, plain, SEALED_FORMAT.encode())
-    return {"format": SEALED_FORMAT, "key_id": key_id, "alg": "AES-256-GCM/HKDF-SHA256",
-            "nonce": base64.b64encode(nonce).decode(), "data": base64.b64encode(ct).decode()}
-
-
-def _open_sealed(key: bytes, env: dict, path) -> bytes:
-    import base64
-    from cryptography.exceptions import InvalidTag
-    try:
-        return _map_cipher(key).decrypt(base64.b64decode(env["nonce"]), base64.b64decode(env["data"]),
-                                        SEALED_FORMAT.encode())
-    except (InvalidTag, KeyError, ValueError):
-        raise KeyError_(f"map {path} cannot be decrypted with this key (wrong key or damaged file)") from None
+# ---------------------------------------------------------------------- the map file
+from .mapfile import SEALED_FORMAT  # noqa: E402,F401  (sealed, locked, merged: render/mapfile.py)

@@ -157,6 +157,8 @@ def run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_ver
               f"(ANONYMIZER_DEBUG=1 for a traceback)", EXIT_INPUT)
     finally:
         restore_signal_handlers()
+        if state.get("map") is not None:  # the map's lock (issue 16)
+            state["map"].close()
 
 
 def _fail(msg: str, code: int):
@@ -219,11 +221,11 @@ def _run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_ve
     if not collection and fmt == "plain":
         check_structured(dec.text, name)  # a truncated JSON export is not "plain text"
     pmap = PseudonymMap(key, LOCALES.get(lang or "fr", "fr_FR"))
-    if map_path:
-        try:
-            pmap.load(map_path)
-        except (ValueError, AttributeError, TypeError) as exc:
-            raise InputError(f"{map_path}: not a valid pseudonym map ({exc})") from None
+    if map_path:  # security (issue 16): sealed map, locked until the run ends (render/mapfile.py)
+        from ..render.mapfile import MapFile
+        state["map"] = MapFile(map_path, key)
+        state["map"].open(pmap, on_wait=lambda: quiet or click.echo(
+            f"anonymize: waiting for another run using {map_path}", err=True))
     from ..render.policy import parse_policy  # per-kind replace/redact/keep: config, then --policy
     policy = {**getattr(cfg, "policy", {}), **parse_policy(ui.get("policy"))}
     shift = ui.get("shift_dates") or getattr(cfg, "shift_dates", None)
@@ -275,7 +277,9 @@ def _run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_ve
             atomic_write_bytes(Path(dst), data)
         state["committed"] = True
         if map_path:
-            eng.pmap.save(map_path, encrypt=seal_map)
+            state["map"].save(eng.pmap)  # merged with the file, sealed, atomic (issue 16)
+    for note in [] if quiet else eng.pmap.notes:  # e.g. pseudonyms re-keyed (issue 16)
+        click.echo(f"anonymize: note: {note}", err=True)
     if review is not None:
         _report.write_report(ui["report"], review, ui.get("reveal"))
     if not quiet and not _report.print_summary(res, files=len(results) if collection else 1):

@@ -138,9 +138,15 @@ class Project:
         locale = LOCALES.get(self.cfg.language or "fr", "fr_FR")
         self.pmap = PseudonymMap(self.key, locale)
         mp = self.cfg.effective_map
-        if self.stable and mp.is_file():
+        if self.stable and (mp.is_file() or self.need_key):
             try:
-                self.pmap.load(mp)
+                if self.need_key:  # issue 16: fix/allow/reveal hold the map's lock until the end
+                    from ..render.mapfile import MapFile
+                    self._mapfile = MapFile(mp, self.key)
+                    self._mapfile.open(self.pmap, rekey=False)
+                    __import__("weakref").finalize(self, self._mapfile.close)
+                else:
+                    self.pmap.load(mp)
             except KeyError_ as exc:
                 if self.need_key:   # fix / reveal / allow cannot work without the right map
                     raise InputError(str(exc)) from None
@@ -429,53 +435,4 @@ def _shape_renderer(f: Finding, engine) -> str:
 
 
 # ---------------------------------------------------------------------- reveal
-def reveal_text(text: str, pmap: PseudonymMap) -> tuple[str, int]:
-    """Map pseudonyms back to the real values recorded in ``pmap`` (the key holder only)."""
-    import regex
-    from ..textutil import case_like
-    subs: dict[str, str] = {}
-    for kind in ("email", "url"):
-        for real, fake in pmap.entries.get(kind, {}).items():
-            subs[fake] = real
-    names: dict[str, str] = {}
-    for kind in ("first", "last"):
-        for real, fake in pmap.entries.get(kind, {}).items():
-            names[fold(fake)] = real
-    count = 0
-    for fake in sorted(subs, key=len, reverse=True):
-        n = text.count(fake)
-        if n:
-            text = text.replace(fake, subs[fake])
-            count += n
-    # phones: match the fake's digits (any separators), put the real digits in their place
-    for real, fake in pmap.entries.get("phone", {}).items():
-        fd = "".join(_DIGITS.findall(fake))[-9:]
-        rd = "".join(_DIGITS.findall(real))[-9:]
-        if len(fd) != len(rd):
-            continue
-        # the fake's last digits, after an optional country code / trunk 0, any separators
-        rx = regex.compile(r"(?<![\d+])(?:(?:\+|00)\d{1,3}[\s.\-]?|0)?(?:\(0\))?[\s.\-]?"
-                           + r"[\s.\-/()]{0,2}".join(fd) + r"(?!\d)")
-
-        def sub(m, rd=rd):
-            out, i = list(m.group()), len(rd) - 1
-            for j in range(len(out) - 1, -1, -1):
-                if out[j].isdigit() and i >= 0:
-                    out[j] = rd[i]
-                    i -= 1
-            return "".join(out)
-        text, n = rx.subn(sub, text)
-        count += n
-    if names:
-        body = "|".join(regex.escape(n) for n in sorted(names, key=len, reverse=True))
-        rx = regex.compile(rf"(?<![\p{{L}}\p{{M}}\p{{N}}_])(?:{body})(?![\p{{L}}\p{{M}}\p{{N}}_])",
-                           regex.IGNORECASE)
-
-        def name_sub(m):
-            real = names.get(fold(m.group()))
-            if real is None:
-                return m.group()
-            return case_like(m.group(), real[:1].upper() + real[1:] if m.group()[:1].isupper() else real)
-        text, n = rx.subn(name_sub, text)
-        count += n
-    return text, count
+from ..render.reveal import reveal_text  # noqa: E402,F401  (moved to render/reveal.py, issue 16)
