@@ -283,9 +283,19 @@ def check_structured(text: str, name: str) -> None:
     body = text.lstrip("\ufeff")
     try:
         json.loads(body)
-        return
+    except RecursionError:   # absurd nesting: the same one-line error as the JSON formats
+        from .formats.jsondoc import MAX_DEPTH
+        raise InputError(f"{name}: JSON nested too deeply (more than {MAX_DEPTH} levels)") from None
     except ValueError as exc:
         whole = exc
+    else:   # valid JSON no format took: too deep for the JSON formats?
+        from .formats.jsondoc import parse_json
+        try:
+            parse_json(body)
+        except InputError as exc:
+            if "nested too deeply" in str(exc):
+                raise InputError(f"{name}: {exc}") from None
+        return
     if "Extra data" in str(whole):  # maybe JSON Lines
         for i, line in enumerate(body.splitlines(), 1):
             if not line.strip():
