@@ -236,6 +236,32 @@ def check_size(size: int, name: str) -> None:
                          f"ANONYMIZER_MAX_INPUT_MB")
 
 
+# One message (a line of plain text, a chat message, a JSON/CSV text field) is analysed as
+# one text: spaCy's name model refuses more than 1,000,000 characters (its ``max_length``;
+# about 1 GB of memory per 100,000 characters, per spaCy's documentation), so a bigger
+# message is refused up front with a one-line error instead of failing or thrashing later.
+DEFAULT_MAX_MESSAGE_CHARS = 1_000_000
+
+
+def max_message_chars() -> int:
+    raw = os.environ.get("ANONYMIZER_MAX_MESSAGE_CHARS")
+    try:
+        return int(raw) if raw else DEFAULT_MAX_MESSAGE_CHARS
+    except ValueError:
+        raise InputError(f"ANONYMIZER_MAX_MESSAGE_CHARS={raw!r} is not a number") from None
+
+
+def check_message(record, limit: int) -> None:
+    """InputError when one of ``record``'s texts is longer than ``limit`` characters
+    (call it when ``len(record.raw) > limit``; the engine does, for every record)."""
+    for sp in record.bodies:
+        n = sp.end - sp.start
+        if n > limit:
+            raise InputError(f"message {record.index + 1} is {n:,} characters long, more than "
+                             f"the {limit:,} one message may hold (name recognition cannot "
+                             f"take more); split it, or raise ANONYMIZER_MAX_MESSAGE_CHARS")
+
+
 def read_input(path: str | Path, lazy: bool = False) -> Decoded:
     p = Path(path)
     try:

@@ -7,6 +7,7 @@ separators.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import replace
 
 import phonenumbers
@@ -160,7 +161,7 @@ class PhoneDetector:
     def _find(self, text: str) -> list[Finding]:
         norm = normalise(text)
         out: list[Finding] = []
-        taken: list[tuple[int, int]] = []
+        taken: list[tuple[int, int]] = []   # disjoint, sorted: an overlap is found by bisection
 
         def add(s, e, num, det="phone", score=0.9):
             if det != "mention" and _NOT_PHONE_BEFORE.search(norm[max(0, s - 24):s]):
@@ -169,10 +170,10 @@ class PhoneDetector:
                                      or (e + 1 < len(norm) and norm[e] in "-_" and norm[e + 1].isalpha()
                                          and not _has_context(norm, e, e))):
                 return  # part of an identifier or a file name: IMG-20210804-WA0007.jpg
-            for a, b in taken:
-                if s < b and a < e:
-                    return
-            taken.append((s, e))
+            i = bisect_right(taken, (s, e))
+            if (i and taken[i - 1][1] > s) or (i < len(taken) and taken[i][0] < e):
+                return
+            taken.insert(i, (s, e))
             out.append(Finding(s, e, PHONE, text[s:e], score, det, {"number": num}))
 
         for m in MENTION_RE.finditer(norm):

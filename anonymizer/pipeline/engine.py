@@ -28,6 +28,7 @@ from ..detect.urls import find_urls
 from ..errors import InputError, VerificationError
 from ..formats.base import Record, Replacement, apply_replacements
 from ..identities import Identities, Person
+from ..io import check_message, max_message_chars
 from ..language import DEFAULT_REGION, REGIONS, detect_language
 from ..render.pseudonyms import LOCALES, PseudonymMap
 from ..textutil import case_like, fold
@@ -135,8 +136,11 @@ class Engine:
         self.phones = PhoneDetector(regions)
         # participants by construction
         n_records = 0
+        limit = max_message_chars()  # issue 16: one huge message is refused (documented limit)
         for r in fresh():
             n_records += 1
+            if len(r.raw) > limit:
+                check_message(r, limit)
             if r.sender is not None:
                 label = r.sender_text
                 p = self._register_label(label)
@@ -508,11 +512,12 @@ class Engine:
         leaks = []
         for ri, r in enumerate(out_records):
             ins = (inserted or {}).get(ri, [])
+            ins_ends = [b for _, b in ins]  # issue 16: bisection, not a scan per match
 
             def ours(s, e, t, base):
                 if inserted is None:
                     return self._inserted_name(r, t, s, e)
-                return any(a < base + e and base + s < b for a, b in ins)
+                return _touches(ins, ins_ends, base + s, base + e)
 
             for sp in r.bodies + r.structural_spans():
                 t = sp.text(r.raw)
@@ -585,6 +590,7 @@ class Engine:
 
         def scan(r, skip):
             found = []
+            skip_ends = [b for _, b in skip]  # issue 16: bisection, not a scan per finding
             for sp in r.bodies + r.structural_spans():
                 t = sp.text(r.raw)
                 if skip:  # a phone (e-mail) wholly outside the inserted spans has a digit (@) there
@@ -594,7 +600,7 @@ class Engine:
                 else:
                     fs = find_emails(t) + find_urls(t) + (phones.find(t) if phones else [])
                 for f in fs:
-                    if not any(a < sp.start + f.end and sp.start + f.start < b for a, b in skip):
+                    if not _touches(skip, skip_ends, sp.start + f.start, sp.start + f.end):
                         found.append((f.kind, f.text, sp.start + f.start))
             return found
 
@@ -656,6 +662,15 @@ def _skeleton(r: Record) -> str:
         pos = e
     out.append(r.raw[pos:])
     return "".join(out)
+
+
+def _touches(spans: list[tuple[int, int]], ends: list[int], s: int, e: int) -> bool:
+    """Whether [s, e) overlaps one of ``spans`` (sorted, disjoint; ``ends`` their ends):
+    the first span ending after ``s`` is the only candidate (issue 16: linear verification
+    of one huge message)."""
+    from bisect import bisect_right
+    j = bisect_right(ends, s)
+    return j < len(spans) and spans[j][0] < e
 
 
 def _outside(t: str, base: int, spans: list[tuple[int, int]]):
