@@ -277,7 +277,9 @@ class Editor:
         mapping = None
         if st.mojibake and not node.value.isascii() and unmojibake(node.value) is not None:
             mapping = fixed_to_raw_index(unmojibake(node.value))
-        else:
+        elif not (st.mojibake and node.value.isascii()):
+            # an ASCII string of a mojibake document stays in its convention (a fake with
+            # accents in place of "Marc" is written as UTF-8 bytes, like every other string)
             st = Style(st.ascii, st.upper_hex, st.slash, False)
         for s, e, new in reps:
             if mapping is not None:

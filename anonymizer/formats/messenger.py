@@ -79,7 +79,8 @@ def _thread_path(col, tree, tp):
     walk(tree.get("messages"))
 
     def fix(engine):
-        fake = engine.pmap._shape("fbthread", last, last, 0)
+        pm = engine.pmap  # in the map (issue 16: reveal restores it); same fake as before
+        fake = pm.keyed("fbthread", last, lambda h, c: pm._shape("fbthread", last, last, c))
         ed.replace_value(tp, real[:len(real) - len(last)] + fake)
         for u in uris:
             v = ed.value_of(u)
