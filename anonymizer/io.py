@@ -238,8 +238,10 @@ def check_size(size: int, name: str) -> None:
 
 # One message (a line of plain text, a chat message, a JSON/CSV text field) is analysed as
 # one text: spaCy's name model refuses more than 1,000,000 characters (its ``max_length``;
-# about 1 GB of memory per 100,000 characters, per spaCy's documentation), so a bigger
-# message is refused up front with a one-line error instead of failing or thrashing later.
+# about 1 GB of memory per 100,000 characters, per spaCy's documentation), so with name
+# recognition on, a bigger message is refused up front with a one-line error instead of
+# failing or thrashing later.  Without it (--no-ner) a message of any size takes time in
+# proportion to its length.
 DEFAULT_MAX_MESSAGE_CHARS = 1_000_000
 
 
