@@ -215,13 +215,17 @@ def _check_text(text: str, name: str) -> str:
     return text
 
 
-def max_input_bytes() -> int:
-    raw = os.environ.get("ANONYMIZER_MAX_INPUT_MB")
+def env_number(name: str, default, cast=int):
+    """A numeric setting from the environment (``default`` when unset), or InputError."""
+    raw = os.environ.get(name)
     try:
-        mb = float(raw) if raw else DEFAULT_MAX_INPUT_MB
+        return cast(raw) if raw else default
     except ValueError:
-        raise InputError(f"ANONYMIZER_MAX_INPUT_MB={raw!r} is not a number") from None
-    return int(mb * 1024 * 1024)
+        raise InputError(f"{name}={raw!r} is not a number") from None
+
+
+def max_input_bytes() -> int:
+    return int(env_number("ANONYMIZER_MAX_INPUT_MB", DEFAULT_MAX_INPUT_MB, float) * 1024 * 1024)
 
 
 def _size_text(n: int) -> str:
@@ -246,11 +250,7 @@ DEFAULT_MAX_MESSAGE_CHARS = 1_000_000
 
 
 def max_message_chars() -> int:
-    raw = os.environ.get("ANONYMIZER_MAX_MESSAGE_CHARS")
-    try:
-        return int(raw) if raw else DEFAULT_MAX_MESSAGE_CHARS
-    except ValueError:
-        raise InputError(f"ANONYMIZER_MAX_MESSAGE_CHARS={raw!r} is not a number") from None
+    return env_number("ANONYMIZER_MAX_MESSAGE_CHARS", DEFAULT_MAX_MESSAGE_CHARS)
 
 
 def check_message(record, limit: int) -> None:
@@ -454,6 +454,16 @@ def _default_mode(path: Path) -> int:
     return 0o666 & ~um
 
 
+def fsync_folder(folder) -> None:
+    """Make a rename in ``folder`` durable (best effort)."""
+    with contextlib.suppress(OSError):
+        dfd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+
+
 def atomic_write_bytes(path: Path, data: bytes | list[bytes], mode: int | None = None) -> None:
     """Temp file in the same folder + fsync + rename: never a half-written output.
     ``data``: bytes, or a list of pieces written one after the other.
@@ -488,12 +498,7 @@ def atomic_write_bytes(path: Path, data: bytes | list[bytes], mode: int | None =
             if exc.errno == errno.ENOSPC:
                 reason = "no space left on device"
             raise WriteError(exc.errno, f"{path}: cannot write ({reason}); nothing was written") from None
-        with contextlib.suppress(OSError):
-            dfd = os.open(folder, os.O_RDONLY)
-            try:
-                os.fsync(dfd)
-            finally:
-                os.close(dfd)
+        fsync_folder(folder)
     finally:
         if fd >= 0:
             with contextlib.suppress(OSError):

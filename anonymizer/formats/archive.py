@@ -38,7 +38,8 @@ import zlib
 from pathlib import Path
 
 from ..errors import InputError
-from ..io import atomic_write_bytes, check_size, max_input_bytes, remove_stale_temps
+from ..io import (atomic_write_bytes, check_size, env_number, fsync_folder, max_input_bytes,
+                  remove_stale_temps)
 
 DEFAULT_MAX_MEMBERS = 100_000
 _CHUNK = 1 << 20
@@ -50,11 +51,7 @@ _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 
 
 def max_members() -> int:
-    raw = os.environ.get("ANONYMIZER_MAX_MEMBERS")
-    try:
-        return int(raw) if raw else DEFAULT_MAX_MEMBERS
-    except ValueError:
-        raise InputError(f"ANONYMIZER_MAX_MEMBERS={raw!r} is not a number") from None
+    return env_number("ANONYMIZER_MAX_MEMBERS", DEFAULT_MAX_MEMBERS)
 
 
 def _refuse(src, name: str, why: str):
@@ -291,12 +288,7 @@ def write_collection(dst: str, out, as_zip: bool) -> None:
             os.rename(d, old)
         os.rename(tmp, d)
         tmp = None
-        with contextlib.suppress(OSError):
-            dfd = os.open(parent, os.O_RDONLY)
-            try:
-                os.fsync(dfd)
-            finally:
-                os.close(dfd)
+        fsync_folder(parent)
     except OSError as exc:
         from ..io import WriteError
         if old is not None and not os.path.lexists(d):

@@ -30,7 +30,6 @@ import copy
 import hashlib
 import hmac
 import json
-import os
 import secrets
 from pathlib import Path
 
@@ -179,11 +178,8 @@ class MapFile:
         self.path = Path(path)
         self.key = key
         if timeout is None:
-            raw = os.environ.get("ANONYMIZER_MAP_LOCK_TIMEOUT")
-            try:
-                timeout = float(raw) if raw else -1
-            except ValueError:
-                raise InputError(f"ANONYMIZER_MAP_LOCK_TIMEOUT={raw!r} is not a number") from None
+            from ..io import env_number
+            timeout = env_number("ANONYMIZER_MAP_LOCK_TIMEOUT", -1, float)
         self.timeout = timeout
         self.lock = FileLock(str(self.path.with_name(self.path.name + ".lock")), mode=0o600,
                              is_singleton=True)

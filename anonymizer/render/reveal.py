@@ -28,6 +28,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..detect.participants import NAME_SUFFIXES
+from ..formats.base import Replacement, apply_replacements
 from ..textutil import case_like, fold, has_accents, name_tokens, strip_accents
 from .policy import KINDS, redact_label
 
@@ -121,7 +122,7 @@ class _Edits:
     def __init__(self, text: str):
         self.text = text
         self.taken = bytearray(len(text))
-        self.reps: list[tuple[int, int, str]] = []
+        self.reps: list[Replacement] = []
         self.kinds: Counter = Counter()
 
     def free(self, a: int, b: int) -> bool:
@@ -132,17 +133,11 @@ class _Edits:
             return
         self.taken[a:b] = b"\x01" * (b - a)
         if new != self.text[a:b]:
-            self.reps.append((a, b, new))
+            self.reps.append(Replacement(a, b, new, kind))
             self.kinds[kind] += 1
 
     def render(self) -> str:
-        out, pos = [], 0
-        for a, b, new in sorted(self.reps):
-            out.append(self.text[pos:a])
-            out.append(new)
-            pos = b
-        out.append(self.text[pos:])
-        return "".join(out)
+        return apply_replacements(self.text, self.reps)
 
 
 class Revealer:
