@@ -205,9 +205,12 @@ class Anonymizer:
         from .pipeline.run import run
         from .textutil import fold
         self.settings.check_map_path()
-        engine = self._engine()
-        results = run(engine, docs, self.settings.executor())
-        self.settings.save_map(self.pmap)
+        # the map file (if any) locked for the run: what other processes saved is merged in
+        # first, and the map is saved, sealed, at the end (render/mapfile.py)
+        with self.settings.map_session(self.pmap) as session:
+            engine = self._engine()
+            results = run(engine, docs, self.settings.executor())
+            session.save()
         if self._session is not None:
             for p in engine.identities.persons.values():
                 for role, name in (("first", p.first), ("last", p.surname)):

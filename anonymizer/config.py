@@ -11,7 +11,7 @@ Looked up from the working folder upwards (stopping at the repository root)::
     extra_rules = ["rules/ids.yaml"]        # Presidio-format pattern recognisers
     allow_file = ".anonymizer-allow.json"   # keyed hashes of accepted findings
     allow = ["Paris"]                       # words never reported (not personal data!)
-    encrypt_map = true
+    encrypt_map = true                      # no effect: the map is always sealed
     ner = true
     policy = { IBAN = "redact", CITY = "keep" }   # per kind: replace (default) | redact | keep
     shift_dates = "auto"                    # or a multiple of 7 days, e.g. -28

@@ -29,8 +29,9 @@ def anonymize_folder_dask(src, dst, key: bytes, client, fmt=None, fields=None, *
     conf = Settings.create(key=key, dask=client, **settings)
     files = read_collection(str(src))
     items, encodings, dirs, _ = collection_items(files, fmt)
-    engine = conf.engine()
-    results = run(engine, open_documents(items, fields), conf.executor())
-    conf.save_map(engine.pmap)
+    with conf.map_session() as session:  # the map locked for the run, saved before the output
+        engine = conf.engine(session.pmap)
+        results = run(engine, open_documents(items, fields), conf.executor())
+        session.save()
     write_collection(str(dst), collection_output(files, results, encodings, dirs), str(dst).lower().endswith(".zip"))
     return results

@@ -215,25 +215,53 @@ def _check_text(text: str, name: str) -> str:
     return text
 
 
-def max_input_bytes() -> int:
-    raw = os.environ.get("ANONYMIZER_MAX_INPUT_MB")
+def env_number(name: str, default, cast=int):
+    """A numeric setting from the environment (``default`` when unset), or InputError."""
+    raw = os.environ.get(name)
     try:
-        mb = float(raw) if raw else DEFAULT_MAX_INPUT_MB
+        return cast(raw) if raw else default
     except ValueError:
-        raise InputError(f"ANONYMIZER_MAX_INPUT_MB={raw!r} is not a number") from None
-    return int(mb * 1024 * 1024)
+        raise InputError(f"{name}={raw!r} is not a number") from None
 
 
-def _size_text(n: int) -> str:
+def max_input_bytes() -> int:
+    return int(env_number("ANONYMIZER_MAX_INPUT_MB", DEFAULT_MAX_INPUT_MB, float) * 1024 * 1024)
+
+
+def size_text(n: int) -> str:
     return f"{n / 1024 ** 3:.1f} GB" if n >= 1024 ** 3 else f"{n / 1024 ** 2:.0f} MB"
 
 
 def check_size(size: int, name: str) -> None:
     limit = max_input_bytes()
     if size > limit:
-        raise InputError(f"{name}: {_size_text(size)} is more than the {_size_text(limit)} "
+        raise InputError(f"{name}: {size_text(size)} is more than the {size_text(limit)} "
                          f"one run holds in memory; split the export or raise "
                          f"ANONYMIZER_MAX_INPUT_MB")
+
+
+# One message (a line of plain text, a chat message, a JSON/CSV text field) is analysed as
+# one text: spaCy's name model refuses more than 1,000,000 characters (its ``max_length``;
+# about 1 GB of memory per 100,000 characters, per spaCy's documentation), so with name
+# recognition on, a bigger message is refused up front with a one-line error instead of
+# failing or thrashing later.  Without it (--no-ner) a message of any size takes time in
+# proportion to its length.
+DEFAULT_MAX_MESSAGE_CHARS = 1_000_000
+
+
+def max_message_chars() -> int:
+    return env_number("ANONYMIZER_MAX_MESSAGE_CHARS", DEFAULT_MAX_MESSAGE_CHARS)
+
+
+def check_message(record, limit: int) -> None:
+    """InputError when one of ``record``'s texts is longer than ``limit`` characters
+    (call it when ``len(record.raw) > limit``; the engine does, for every record)."""
+    for sp in record.bodies:
+        n = sp.end - sp.start
+        if n > limit:
+            raise InputError(f"message {record.index + 1} is {n:,} characters long, more than "
+                             f"the {limit:,} one message may hold (name recognition cannot "
+                             f"take more); split it, or raise ANONYMIZER_MAX_MESSAGE_CHARS")
 
 
 def read_input(path: str | Path, lazy: bool = False) -> Decoded:
@@ -264,7 +292,7 @@ def read_stream(fh, name: str = "stdin", lazy: bool = False) -> Decoded:
     limit = max_input_bytes()
     data = fh.read(limit + 1)
     if len(data) > limit:
-        raise InputError(f"{name}: more than the {_size_text(limit)} one run holds in memory; "
+        raise InputError(f"{name}: more than the {size_text(limit)} one run holds in memory; "
                          f"split the export or raise ANONYMIZER_MAX_INPUT_MB")
     return decode_bytes(data, name, lazy)
 
@@ -283,9 +311,19 @@ def check_structured(text: str, name: str) -> None:
     body = text.lstrip("\ufeff")
     try:
         json.loads(body)
-        return
+    except RecursionError:   # absurd nesting: the same one-line error as the JSON formats
+        from .formats.jsondoc import MAX_DEPTH
+        raise InputError(f"{name}: JSON nested too deeply (more than {MAX_DEPTH} levels)") from None
     except ValueError as exc:
         whole = exc
+    else:   # valid JSON no format took: too deep for the JSON formats?
+        from .formats.jsondoc import parse_json
+        try:
+            parse_json(body)
+        except InputError as exc:
+            if "nested too deeply" in str(exc):
+                raise InputError(f"{name}: {exc}") from None
+        return
     if "Extra data" in str(whole):  # maybe JSON Lines
         for i, line in enumerate(body.splitlines(), 1):
             if not line.strip():
@@ -379,7 +417,8 @@ def _pid_alive(pid: int) -> bool:
 
 
 def remove_stale_temps(path: Path) -> list[Path]:
-    """Remove ``.NAME.PID.*.tmp`` left next to ``path`` by a killed run (PID is dead)."""
+    """Remove ``.NAME.PID.*.tmp`` (files, or folders) left next to ``path`` by a killed run
+    (PID is dead)."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     removed = []
@@ -392,7 +431,11 @@ def remove_stale_temps(path: Path) -> list[Path]:
         if not m or not c.name.startswith(f".{path.name}.") or _pid_alive(int(m.group("pid"))):
             continue
         with contextlib.suppress(OSError):
-            c.unlink()
+            if c.is_dir() and not c.is_symlink():   # an output folder being built (archive.py)
+                import shutil
+                shutil.rmtree(c)
+            else:
+                c.unlink()
             removed.append(c)
     return removed
 
@@ -409,6 +452,16 @@ def _default_mode(path: Path) -> int:
     um = os.umask(0)
     os.umask(um)
     return 0o666 & ~um
+
+
+def fsync_folder(folder) -> None:
+    """Make a rename in ``folder`` durable (best effort)."""
+    with contextlib.suppress(OSError):
+        dfd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
 
 
 def atomic_write_bytes(path: Path, data: bytes | list[bytes], mode: int | None = None) -> None:
@@ -445,12 +498,7 @@ def atomic_write_bytes(path: Path, data: bytes | list[bytes], mode: int | None =
             if exc.errno == errno.ENOSPC:
                 reason = "no space left on device"
             raise WriteError(exc.errno, f"{path}: cannot write ({reason}); nothing was written") from None
-        with contextlib.suppress(OSError):
-            dfd = os.open(folder, os.O_RDONLY)
-            try:
-                os.fsync(dfd)
-            finally:
-                os.close(dfd)
+        fsync_folder(folder)
     finally:
         if fd >= 0:
             with contextlib.suppress(OSError):

@@ -9,11 +9,12 @@ options, library arguments) and checks everything once, with one-line errors.
 """
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
-from .errors import InputError, KeyProblem
+from .errors import InputError
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,6 @@ class Settings:
     policy: Mapping[str, str] = field(default_factory=dict)  # kind -> replace | redact | keep
     shift_dates: int | str | None = None     # days (multiple of 7) or "auto"
     map_path: Path | None = None             # the pseudonym map to load and extend
-    seal_map: bool = True                    # the map on disk is encrypted with the key
     name_rules: tuple[Path, ...] = ()        # --rules: allow/deny word lists
     extra_rules: tuple[Path, ...] = ()       # Presidio-format pattern recognisers
     allow_words: frozenset[str] = frozenset()    # folded words never reported nor replaced
@@ -54,7 +54,7 @@ class Settings:
         if config is not None:
             vals.update(language=config.language, ner=config.ner, policy=dict(config.policy),
                         shift_dates=config.shift_dates, extra_rules=tuple(config.extra_rules),
-                        allow_words=_fold_words(config.allow), seal_map=config.encrypt_map)
+                        allow_words=_fold_words(config.allow))
         if isinstance(key, str):
             key = key.encode("utf-8")
         if key is not None:
@@ -90,26 +90,45 @@ class Settings:
 
     # ------------------------------------------------------------------ the run's parts
     def pseudonym_map(self):
-        """The keyed map, loaded from :attr:`map_path` when there is one."""
-        from .render.pseudonyms import PseudonymMap
-        from .language import language
-        pmap = PseudonymMap(self.key, language(self.language).faker_locale)
+        """The keyed map, read from :attr:`map_path` when there is one (no lock: for a run
+        that will save it, use :meth:`map_session`)."""
+        pmap = self._fresh_map()
         if self.map_path is not None:
-            try:
-                pmap.load(self.map_path)
-            except KeyProblem:
-                raise
-            except (ValueError, AttributeError, TypeError) as exc:
-                raise InputError(f"{self.map_path}: not a valid pseudonym map ({exc})") from None
+            from .render.mapfile import MapFile
+            MapFile(self.map_path, self.key).load(pmap)
         return pmap
 
-    def save_map(self, pmap) -> None:
-        """Write the map back (0600; sealed unless :attr:`seal_map` is off), creating its
-        folder.  Called by the entry points only once every output is written."""
+    def _fresh_map(self):
+        from .language import language
+        from .render.pseudonyms import PseudonymMap
+        return PseudonymMap(self.key, language(self.language).faker_locale)
+
+    @contextlib.contextmanager
+    def map_session(self, pmap=None, rekey: bool = True, on_wait=None):
+        """The run's map, with its file locked from loading to the end of the ``with``
+        (render/mapfile.py: concurrent runs on one map queue up, so two runs never hand one
+        fake to two people).  Yields a :class:`MapSession`; ``session.save()`` merges with
+        the file and writes it sealed — the entry points call it before writing any output
+        (a map that cannot be saved leaves no output; an output never lacks its map).
+        ``rekey``: the inputs are real exports (an earlier fake that is a real name here is
+        retired); False for the hooks' files, which hold pseudonyms on purpose."""
+        pmap = self._fresh_map() if pmap is None else pmap
         if self.map_path is None:
+            yield MapSession(pmap, None)
             return
-        self.map_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        pmap.save(self.map_path, encrypt=self.seal_map)
+        from .render.mapfile import MapFile
+        mf = MapFile(self.map_path, self.key)
+        mf.open(pmap, rekey, on_wait)
+        try:
+            yield MapSession(pmap, mf)
+        finally:
+            mf.close()
+
+    def save_map(self, pmap) -> None:
+        """Merge ``pmap`` into the map file and write it sealed (0600; the folder is created)."""
+        if self.map_path is not None:
+            from .render.mapfile import MapFile
+            MapFile(self.map_path, self.key).save(pmap)
 
     def check_map_path(self) -> None:
         """Refuse, before anything is written, a map that could not be saved at the end."""
@@ -119,8 +138,8 @@ class Settings:
         while not d.exists() and d != d.parent:
             d = d.parent
         import os
-        if not os.access(d, os.W_OK):
-            raise InputError(f"{self.map_path}: cannot write the map there (folder {d} is not writable)")
+        if not d.is_dir() or not os.access(d, os.W_OK):
+            raise InputError(f"{self.map_path}: cannot write the map there ({d} is not a writable folder)")
         if self.map_path.exists() and not os.access(self.map_path, os.W_OK):
             raise InputError(f"{self.map_path}: the map is not writable")
 
@@ -153,6 +172,18 @@ class Settings:
         """The one place an engine is built.  ``known_names``: see :class:`Engine`."""
         from .pipeline.engine import Engine
         return Engine(self, self.pseudonym_map() if pmap is None else pmap, known_names)
+
+
+@dataclass
+class MapSession:
+    """The map of a run and, when it has a file, the file's held lock (see
+    :meth:`Settings.map_session`)."""
+    pmap: object
+    file: object = None
+
+    def save(self) -> None:
+        if self.file is not None:
+            self.file.save(self.pmap)
 
 
 def _fold_words(words) -> frozenset[str]:

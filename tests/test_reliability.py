@@ -462,11 +462,12 @@ def test_verifier_catches_each_tampering(case, batch):
 
 # ---------------------------------------------------------------------- unexpected errors
 def test_internal_error_is_one_line_and_debug_shows_traceback(tmp_path):
-    """A hand-edited map with a number where a string belongs breaks deep in the engine:
-    one line naming the file and exit 2; ANONYMIZER_DEBUG=1 adds the traceback."""
+    """A hand-edited map with a fake that is no phone number breaks deep in the engine:
+    one line naming the file and exit 2; ANONYMIZER_DEBUG=1 adds the traceback.  (A number
+    where a string belongs is refused when the map is read: issue 16.)"""
     src = tmp_path / "in.txt"
     src.write_text(CHAT, encoding="utf-8")
-    mp = _map_with(tmp_path, {"phone": {"+33611111111": 5}})
+    mp = _map_with(tmp_path, {"phone": {"+33612345678": "not a number"}})
     proc = run([src, "out.txt", "--no-ner", "--lang", "fr", "--map", mp], tmp_path)
     assert proc.returncode == 2
     line = one_line_error(proc)

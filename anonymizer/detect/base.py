@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 PERSON = "PERSON"
@@ -37,7 +38,41 @@ def resolve_overlaps(findings: list[Finding]) -> list[Finding]:
 
     A PERSON span strictly inside a longer PERSON span (``Marie`` in ``Marie Curie``) is
     dropped first, whatever found it, so the whole name is replaced.
+
+    O(n log n) (a sweep and a sorted list of kept spans), so one huge message costs time in
+    proportion to its size (issue 16); same result as comparing every pair.
     """
+    if any(f.end <= f.start for f in findings):
+        return _resolve_pairwise(findings)
+    persons = [f for f in findings if f.kind == PERSON]
+    if len(persons) > 1:
+        inside = _strictly_inside(persons)
+        findings = [f for f in findings if f.kind != PERSON or id(f) not in inside]
+    ranked = sorted(findings, key=lambda f: (-PRIORITY.get(f.detector, 0), -(f.end - f.start), f.start))
+    starts: list[int] = []
+    kept: list[Finding] = []   # disjoint, by start
+    for f in ranked:
+        i = bisect_right(starts, f.start)
+        if (i and kept[i - 1].end > f.start) or (i < len(kept) and kept[i].start < f.end):
+            continue
+        starts.insert(i, f.start)
+        kept.insert(i, f)
+    return kept
+
+
+def _strictly_inside(spans: list[Finding]) -> set[int]:
+    """ids of the spans lying inside a strictly longer one (sweep by start, longest first)."""
+    out = set()
+    max_end, min_start = -1, 0   # the furthest end so far, and the first start reaching it
+    for f in sorted(spans, key=lambda f: (f.start, -f.end)):
+        if max_end > f.end or (max_end == f.end and min_start < f.start):
+            out.add(id(f))
+        if f.end > max_end:
+            max_end, min_start = f.end, f.start
+    return out
+
+
+def _resolve_pairwise(findings: list[Finding]) -> list[Finding]:
     persons = [f for f in findings if f.kind == PERSON]
     if len(persons) > 1:
         findings = [f for f in findings if f.kind != PERSON or not any(

@@ -13,6 +13,8 @@ from ..textutil import fold
 from .base import PERSON, Finding
 
 _SEP = "[ \u00a0\u202f\\-]"
+# genitive/possessive endings kept after a name (reveal.py puts names back before them too)
+NAME_SUFFIXES = "s|n|in|en"
 
 
 class ParticipantMatcher:
@@ -44,7 +46,7 @@ class ParticipantMatcher:
             body = "|".join(_SEP.join(regex.escape(w) for w in regex.split(r"[ \-]", a)) for a in alts)
             # an optional genitive/possessive ending (Finnish "Sannan", German "Friederikes")
             # is accepted on capitalised occurrences only (checked in find)
-            self._rx = regex.compile(rf"(?<![\p{{L}}\p{{M}}\p{{N}}])(?P<name>{body})(?P<suf>s|n|in|en)?(?![\p{{L}}\p{{M}}\p{{N}}])")
+            self._rx = regex.compile(rf"(?<![\p{{L}}\p{{M}}\p{{N}}])(?P<name>{body})(?P<suf>{NAME_SUFFIXES})?(?![\p{{L}}\p{{M}}\p{{N}}])")
         else:
             self._rx = None
         self._version = self.identities.version

@@ -4,30 +4,12 @@ detected on its own (in a Slack export every ``.json`` is Slack); files that are
 (images, voice notes…) are left out of the output and counted as skipped."""
 from __future__ import annotations
 
-import io
-import zipfile
 from pathlib import Path
 
 from ..errors import InputError
-from ..io import atomic_write_bytes, decode_bytes, encode_text
-
-
-def is_collection(src: str) -> bool:
-    p = Path(src)
-    if p.is_dir():
-        return True
-    return p.is_file() and p.suffix.lower() == ".zip" and zipfile.is_zipfile(p)
-
-
-def read_collection(src: str) -> list[tuple[str, bytes]]:
-    p = Path(src)
-    if p.is_dir():
-        return [(str(f.relative_to(p)), f.read_bytes()) for f in sorted(p.rglob("*"))
-                if f.is_file() and not f.name.startswith(".")]
-    with zipfile.ZipFile(p) as z:
-        # directory entries are kept (as ``name/``, no data) so the output zip lists the
-        # same members in the same order
-        return [(i.filename, b"" if i.is_dir() else z.read(i)) for i in z.infolist()]
+from ..io import decode_bytes, encode_text
+# reading and writing (safe names, no links, size limits, atomic output): formats/archive.py
+from .archive import is_collection, read_collection, write_collection  # noqa: F401
 
 
 def collection_items(files, fmt=None):
@@ -60,23 +42,3 @@ def collection_output(files, results, encodings, dirs):
     by_name = {name: encode_text(text, encodings[name]) for res in results for name, text in res.outputs()}
     return [(name, b"" if name in dirs else by_name[name]) for name, _ in files
             if name in by_name or name in dirs]
-
-
-def write_collection(dst: str, out, as_zip: bool) -> None:
-    d = Path(dst)
-    if as_zip:
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-            for name, data in out:
-                z.writestr(name, data)
-        atomic_write_bytes(d, buf.getvalue())
-        return
-    for name, data in out:
-        target = d / name
-        if ".." in Path(name).parts:
-            raise InputError(f"{name}: unsafe path in the archive")
-        if name.endswith("/"):
-            target.mkdir(parents=True, exist_ok=True)
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(target, data)

@@ -41,15 +41,21 @@ _STR = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 _NUM = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
 
 
+# No chat export nests more than a few levels; a document nested deeper than this is
+# refused with a one-line input error (exit 2) before Python's own recursion limit is near.
+MAX_DEPTH = 500
+
+
 def parse_json(text: str, pos: int = 0, whole: bool = True):
     """Parse ``text`` (from ``pos``) into dict/list/JStr/JNum/True/False/None.
 
     ``whole``: the value must be the whole text (bar whitespace).  Returns ``(tree, end)``.
+    Arrays and objects nested more than :data:`MAX_DEPTH` deep: InputError.
     """
     try:
         node, pos = _value(text, _WS.match(text, pos).end())
-    except RecursionError:
-        raise InputError("JSON nested too deeply") from None
+    except RecursionError:   # a deep caller stack: still one line, never a traceback
+        raise InputError(f"JSON nested too deeply (more than {MAX_DEPTH} levels)") from None
     end = _WS.match(text, pos).end()
     if whole and end != len(text):
         raise InputError(f"invalid JSON: extra data at character {end}")
@@ -61,7 +67,10 @@ def _err(text: str, pos: int, what: str):
     raise InputError(f"invalid JSON: {what} at line {line}")
 
 
-def _value(text: str, pos: int):
+def _value(text: str, pos: int, depth: int = 0):
+    if depth > MAX_DEPTH:
+        raise InputError(f"JSON nested too deeply (more than {MAX_DEPTH} levels) at line "
+                         f"{text.count(chr(10), 0, pos) + 1}")
     if pos >= len(text):
         _err(text, pos, "unexpected end")
     c = text[pos]
@@ -82,11 +91,11 @@ def _value(text: str, pos: int):
         while True:
             if not text.startswith('"', pos):
                 _err(text, pos, "expected a key")
-            k, pos = _value(text, pos)
+            k, pos = _value(text, pos, depth + 1)
             pos = _WS.match(text, pos).end()
             if not text.startswith(":", pos):
                 _err(text, pos, "expected ':'")
-            v, pos = _value(text, _WS.match(text, pos + 1).end())
+            v, pos = _value(text, _WS.match(text, pos + 1).end(), depth + 1)
             out[k.value] = v
             pos = _WS.match(text, pos).end()
             if text.startswith(",", pos):
@@ -101,7 +110,7 @@ def _value(text: str, pos: int):
         if text.startswith("]", pos):
             return arr, pos + 1
         while True:
-            v, pos = _value(text, pos)
+            v, pos = _value(text, pos, depth + 1)
             arr.append(v)
             pos = _WS.match(text, pos).end()
             if text.startswith(",", pos):

@@ -120,8 +120,13 @@ class Engine:
         doc = DocState(lang, PhoneDetector(row.phone_regions))
         self.enter(doc)
         people_before = set(self.identities.persons)
+        # a message too long for the name model is refused up front (a documented limit)
+        from ..io import check_message, max_message_chars
+        limit = max_message_chars() if self.settings.ner else float("inf")
         for r in records():
             doc.records += 1
+            if len(r.raw) > limit:
+                check_message(r, limit)
             if r.sender is not None:
                 p = self._register_label(r.sender_text)
                 if p is not None:
@@ -159,6 +164,8 @@ class Engine:
         for role in ("first", "last"):
             for folded in list(known.get(role, ())):
                 self.identities.add_known_token(folded, role)
+        # an earlier run's fake that is a real name here is retired (notes in pmap.notes)
+        self.pmap.real_names_arrived(self.identities.name_tokens())
         self.pmap.add_people(self.identities)  # no fake is a real name; names in e-mails/handles
 
     def enter(self, doc: DocState) -> None:
@@ -274,9 +281,11 @@ class Engine:
             key = (f.kind, f.text)
         else:
             key = None
-        if key is None:
-            return self._render_finding(f, text)
-        return self._rendered.get(key, lambda: self._render_finding(f, text))
+        new = self._render_finding(f, text) if key is None else \
+            self._rendered.get(key, lambda: self._render_finding(f, text))
+        if new is not None:  # security (issue 16): the exact form, for a byte-exact reveal
+            self.pmap.note_rendered(f.kind, new, f.text)
+        return new
 
     def _render_finding(self, f: Finding, text: str) -> str | None:
         if f.kind == PERSON:

@@ -24,6 +24,7 @@ finding, a pseudonym of the map in hook mode) are not failures.  The first failu
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 
 from ..detect.base import EMAIL, PERSON, PHONE, URL
@@ -89,8 +90,10 @@ class Verifier:
         for ri, r in enumerate(out_records):
             ins = inserted.get(ri, [])
 
+            ins_ends = [b for _, b in ins]
+
             def ours(s, e, base):
-                return any(a < base + e and base + s < b for a, b in ins)
+                return _touches(ins, ins_ends, base + s, base + e)
 
             for sp in r.bodies + r.structural_spans():
                 t = sp.text(r.raw)
@@ -131,6 +134,7 @@ class Verifier:
 
         def scan(r, skip):
             found = []
+            skip_ends = [b for _, b in skip]
             for sp in r.bodies + r.structural_spans():
                 t = sp.text(r.raw)
                 if skip:
@@ -144,7 +148,7 @@ class Verifier:
                 else:
                     fs = find_emails(t) + find_urls(t) + (phones.find(t) if phones else [])
                 for f in fs:
-                    if not any(a < sp.start + f.end and sp.start + f.start < b for a, b in skip):
+                    if not _touches(skip, skip_ends, sp.start + f.start, sp.start + f.end):
                         found.append((f.kind, f.text, sp.start + f.start))
             return found
 
@@ -290,6 +294,13 @@ def _skeleton(r, raw: str | None = None, delta: int = 0) -> str:
         pos = e
     out.append(raw[pos:])
     return "".join(out)
+
+
+def _touches(spans: list[tuple[int, int]], ends: list[int], s: int, e: int) -> bool:
+    """Whether [s, e) overlaps one of ``spans`` (sorted, disjoint; ``ends`` their ends): the
+    first span ending after ``s`` is the only candidate (a huge message stays linear)."""
+    j = bisect_right(ends, s)
+    return j < len(spans) and spans[j][0] < e
 
 
 def _outside(t: str, base: int, spans: list[tuple[int, int]]):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import itertools
-import json
 import os
 import re
 import secrets
@@ -159,11 +158,28 @@ class PseudonymMap:
     people: object = None      # the run's Identities (see add_people): names in e-mails/handles
     real_ids: set[str] = field(default_factory=set)   # account ids of the input (reserve_ids)
     _full: set = field(default_factory=set)            # label levels with every value taken
+    # persisted with the entries (render/mapfile.py): kind -> fake as written -> real as
+    # written (reveal), and kind -> retired fake -> real (see real_names_arrived)
+    rendered: dict[str, dict[str, str]] = field(default_factory=dict)
+    retired: dict[str, dict[str, str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    rekey: bool = False
+    base: dict | None = field(default=None, repr=False)  # the tables as last read/saved (merges)
 
     # ------------------------------------------------------------------ core
     def _digest(self, kind: str, real: str, counter: int) -> bytes:
         msg = f"{kind}\x00{real}\x00{counter}".encode("utf-8")
         return hmac.digest(self.key, msg, "sha256")  # = hmac.new(…, sha256).digest(), one C call
+
+    def adopt(self, tables: dict) -> None:
+        """Take ``tables`` (``entries``, ``rendered``, ``retired``: a merged map file) as this
+        map's own; a retired fake is never handed out again."""
+        self.entries = tables["entries"]
+        self.rendered = tables["rendered"]
+        self.retired = tables["retired"]
+        for table in self.retired.values():
+            self.add_forbidden(table)
+        self._used.clear()
 
     def used(self, kind: str) -> set[str]:
         """The folded fakes already handed out for ``kind`` (read only)."""
@@ -567,30 +583,64 @@ class PseudonymMap:
     # ------------------------------------------------------------------ persistence
     def to_json(self) -> dict:
         return {"version": MAP_VERSION, "key_id": self.key_id(), "locale": self.locale,
-                "entries": self.entries}
+                "entries": self.entries, "rendered": self.rendered, "retired": self.retired}
 
     def key_id(self) -> str:
-        return hmac.new(self.key, b"key-id", hashlib.sha256).hexdigest()[:16]
+        from .mapfile import key_id
+        return key_id(self.key)
 
-    def save(self, path: str | Path, encrypt: bool = False) -> None:
-        from ..io import atomic_write_text
-        text = json.dumps(self.to_json(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-        if encrypt:  # AES-256-GCM under a key derived from the project key
-            text = json.dumps(_seal(self.key, text.encode("utf-8"), self.key_id()), indent=1) + "\n"
-        atomic_write_text(Path(path), text, mode=0o600)
+    def save(self, path: str | Path, encrypt: bool = True) -> None:
+        """Merge into the map file and write it sealed (always: ``encrypt`` is ignored),
+        under the file's lock; see :mod:`anonymizer.render.mapfile`."""
+        from .mapfile import MapFile
+        MapFile(path, self.key).save(self)
 
     def load(self, path: str | Path) -> None:
-        p = Path(path)
-        if not p.exists():
+        """Merge the map file (sealed, or a legacy plaintext map with this key's key_id)
+        into this map; a missing file is an empty map."""
+        from .mapfile import MapFile
+        MapFile(path, self.key).load(self)
+
+    # ------------------------------------------------------------------ reveal / re-keying
+    def note_rendered(self, kind: str, fake: str, real: str) -> None:
+        """Remember the exact text that replaced ``real`` (``Luc``, ``LUC``, ``06 39 98…``),
+        so ``reveal`` puts back the bytes that were there (accents, case, separators)."""
+        if fake == real:
             return
-        data = json.loads(p.read_text(encoding="utf-8"))
-        if data.get("key_id") and data["key_id"] != self.key_id():
-            raise KeyProblem(f"map {path} was made with another key")
-        if data.get("format") == SEALED_FORMAT:
-            data = json.loads(_open_sealed(self.key, data, path).decode("utf-8"))
-        for kind, table in (data.get("entries") or {}).items():
-            self._table(kind).update(table)
+        table = self.rendered.setdefault(kind, {})
+        if table.get(fake) != real:
+            table[fake] = real   # the latest wins: an entry dropped by ``fix`` is rewritten
+
+    def real_names_arrived(self, tokens) -> list[str]:
+        """Real name tokens of this run's participants: a fake handed out earlier that is
+        (or contains) one of them is retired — that earlier person gets a new fake from now
+        on — so the output never shows a real participant's name as someone else's
+        pseudonym.  Files written before keep the old fake; the map keeps it (``retired``)
+        for ``reveal`` and never hands it out again.  Only when :attr:`rekey` is set (the
+        inputs are real exports: a CLI run, the library); a no-op for ``fix`` and ``scan``,
+        whose files hold pseudonyms on purpose.  Returns the notes (also in :attr:`notes`)."""
+        if not self.rekey:
+            return []
+        arriving = {fold(t) for t in tokens if t}
+        moved = 0
+        for kind in ("first", "last"):
+            table = self.entries.get(kind, {})
+            for real, fake in list(table.items()):
+                f = fold(fake)
+                if f == real or not (f in arriving or arriving & set(_PARTS.split(f))):
+                    continue
+                del table[real]
+                self.retired.setdefault(kind, {})[fake] = real
+                self.forbidden.add(f)
+                moved += 1
+        if not moved:
+            return []
         self._used.clear()
+        note = (f"{moved} pseudonym(s) given in earlier runs are real people's names here: "
+                f"those earlier people get new pseudonyms from now on (files anonymised "
+                f"before keep the old ones; the map keeps both for reveal)")
+        self.notes.append(note)
+        return [note]
 
     def reverse(self) -> dict[str, tuple[str, str]]:
         out = {}
@@ -623,31 +673,6 @@ def _type_matches(t: str | None, ntype: int) -> bool:
     return True
 
 
-# ---------------------------------------------------------------------- encrypted maps
-SEALED_FORMAT = "anonymizer-map-sealed-v1"
+def new_random_key() -> bytes:
+    return secrets.token_hex(32).encode()
 
-
-def _map_cipher(key: bytes):
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-    k = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"anonymizer map v1").derive(key)
-    return AESGCM(k)
-
-
-def _seal(key: bytes, plain: bytes, key_id: str) -> dict:
-    import base64
-    nonce = secrets.token_bytes(12)
-    ct = _map_cipher(key).encrypt(nonce, plain, SEALED_FORMAT.encode())
-    return {"format": SEALED_FORMAT, "key_id": key_id, "alg": "AES-256-GCM/HKDF-SHA256",
-            "nonce": base64.b64encode(nonce).decode(), "data": base64.b64encode(ct).decode()}
-
-
-def _open_sealed(key: bytes, env: dict, path) -> bytes:
-    import base64
-    from cryptography.exceptions import InvalidTag
-    try:
-        return _map_cipher(key).decrypt(base64.b64decode(env["nonce"]), base64.b64decode(env["data"]),
-                                        SEALED_FORMAT.encode())
-    except (InvalidTag, KeyError, ValueError):
-        raise KeyProblem(f"map {path} cannot be decrypted with this key (wrong key or damaged file)") from None

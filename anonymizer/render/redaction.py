@@ -63,8 +63,7 @@ def allow_hash(key: bytes, kind: str, value: str) -> str:
     return hmac.new(key, msg, hashlib.sha256).hexdigest()
 
 
-def key_id(key: bytes) -> str:
-    return hmac.new(key, b"key-id", hashlib.sha256).hexdigest()[:16]
+from .mapfile import key_id  # noqa: E402,F401  the key's public fingerprint (one definition)
 
 
 # ---------------------------------------------------------------------- fakes

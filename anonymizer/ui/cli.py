@@ -224,27 +224,33 @@ def _run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_ve
         if fmt == "plain":
             check_structured(dec.text, name)  # a truncated JSON export is not "plain text"
         items = [(name, dec, fmt)]
-    engine = settings.engine()
-    with RunProgress(enabled=not quiet) as prog:
-        results = run_documents(engine, open_documents(items, fields), settings.executor(),
-                                progress=prog.update)
-    res = _merged(results)
-    if review:
-        # the whole input as a str only for --report / --dry-run (a lazy input stays bytes)
-        html_text = _review(ui, res, dec.text, name, quiet)
-        if ui.get("dry_run"):
-            return
-    with critical():  # SIGINT/SIGTERM wait until the map and the output are committed
-        settings.save_map(engine.pmap)  # first: a map that cannot be saved leaves no output
-        if collection:
-            from ..formats.folder import collection_output, write_collection
-            write_collection(dst, collection_output(files, results, encodings, dirs),
-                             dst.lower().endswith(".zip"))
-        elif dst == "-":
-            _to_stdout(res.encoded(dec.encoding) or [encode_text(res.text, dec.encoding)])
-        else:
-            atomic_write_bytes(Path(dst), res.encoded(dec.encoding) or encode_text(res.text, dec.encoding))
-        state["committed"] = True
+    # the map's file stays locked until the map is saved (concurrent runs on one map queue up)
+    wait = None if quiet else (lambda: click.echo(
+        f"anonymize: waiting for another run using {settings.map_path}", err=True))
+    with settings.map_session(on_wait=wait) as session:
+        engine = settings.engine(session.pmap)
+        with RunProgress(enabled=not quiet) as prog:
+            results = run_documents(engine, open_documents(items, fields), settings.executor(),
+                                    progress=prog.update)
+        res = _merged(results)
+        if review:
+            # the whole input as a str only for --report / --dry-run (a lazy input stays bytes)
+            html_text = _review(ui, res, dec.text, name, quiet)
+            if ui.get("dry_run"):
+                return
+        with critical():  # SIGINT/SIGTERM wait until the map and the output are committed
+            session.save()  # first: a map that cannot be saved leaves no output
+            if collection:
+                from ..formats.folder import collection_output, write_collection
+                write_collection(dst, collection_output(files, results, encodings, dirs),
+                                 dst.lower().endswith(".zip"))
+            elif dst == "-":
+                _to_stdout(res.encoded(dec.encoding) or [encode_text(res.text, dec.encoding)])
+            else:
+                atomic_write_bytes(Path(dst), res.encoded(dec.encoding) or encode_text(res.text, dec.encoding))
+            state["committed"] = True
+    for note in [] if quiet else session.pmap.notes:  # e.g. earlier pseudonyms re-keyed
+        click.echo(f"anonymize: note: {note}", err=True)
     if ui.get("report"):
         from .report import write_report
         write_report(ui["report"], html_text, ui.get("reveal"))

@@ -291,13 +291,16 @@ def reveal_cmd(src, dst, force, key_file, config_path):
     This is exactly why the map must stay private: with the map, anyone can undo the
     pseudonymisation.  The map lives outside the repository, 0600, encrypted with the key.
     """
-    from .project import reveal_text
+    from ..render.reveal import reveal  # issue 16: every kind, byte-exact, says what it could not restore
     from ..io import atomic_write_bytes, decode_bytes, encode_text, read_input
     project = _project(config_path, key_file, need_key=True, ner=False)
     if not project.cfg.effective_map.is_file():
         raise InputError(f"{project.cfg.effective_map}: no map to reveal with")
     dec = decode_bytes(sys.stdin.buffer.read(), "stdin") if src == "-" else read_input(src)
-    text, n = reveal_text(dec.text, project.pmap)
+    res = reveal(dec.text, project.pmap)
+    text, n = res.text, res.count
+    for note in res.notes:
+        click.echo(f"anonymize: note: {note}", err=True)
     data = encode_text(text, dec.encoding)
     if dst == "-":
         sys.stdout.buffer.write(data)

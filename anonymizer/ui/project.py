@@ -26,7 +26,7 @@ from ..config import Config
 from ..errors import InputError, KeyProblem
 from ..formats.base import split_lines
 from ..io import atomic_write_bytes, atomic_write_text, encode_text, read_input
-from ..render.pseudonyms import SEALED_FORMAT
+from ..render.mapfile import SEALED_FORMAT
 from ..render.redaction import key_id, preview
 
 ALLOW_FORMAT = "anonymizer-allowlist-v1"
@@ -171,27 +171,26 @@ class Project:
     def fix(self, files) -> tuple[list[tuple[Path, int]], list[str]]:
         """Rewrite ``files`` with the project map (verified first: nothing is written unless
         every file passes); returns ([(file, replacements)] of the files changed, errors)."""
-        results, inputs, errors = self._run(files, self.pmap, verify=True)
-        changed = []
-        for res in results:
-            names = [n for n, _ in res.outputs()]
-            per_file = Counter(names[fi] for fi, _ in
-                               res.doc.positions([(ri, rep.start) for ri, rep in res.replacements]))
-            for name, text in res.outputs():
-                path, dec = inputs[name]
-                if text != dec.text:
-                    changed.append((path, dec, text, res, per_file[name]))
-        if changed:
-            self.save_map()
-        for path, dec, text, res, _ in changed:
-            data = res.encoded(dec.encoding) if res.doc.lines_based else None
-            atomic_write_bytes(path, data or encode_text(text, dec.encoding))
+        # the project map locked from loading to saving: concurrent fixes queue up, so two
+        # never hand one fake to two people (render/mapfile.py); the files hold pseudonyms
+        # on purpose, so no re-keying
+        with self.settings.but(map_path=self.cfg.effective_map).map_session(self.pmap, rekey=False) as session:
+            results, inputs, errors = self._run(files, self.pmap, verify=True)
+            changed = []
+            for res in results:
+                names = [n for n, _ in res.outputs()]
+                per_file = Counter(names[fi] for fi, _ in
+                                   res.doc.positions([(ri, rep.start) for ri, rep in res.replacements]))
+                for name, text in res.outputs():
+                    path, dec = inputs[name]
+                    if text != dec.text:
+                        changed.append((path, dec, text, res, per_file[name]))
+            if changed:
+                session.save()  # before the files: a fixed file never lacks its map
+            for path, dec, text, res, _ in changed:
+                data = res.encoded(dec.encoding) if res.doc.lines_based else None
+                atomic_write_bytes(path, data or encode_text(text, dec.encoding))
         return [(path, n) for path, _, _, _, n in changed], errors
-
-    def save_map(self) -> Path:
-        mp = self.cfg.effective_map
-        self.settings.but(map_path=mp).save_map(self.pmap)
-        return mp
 
     # ------------------------------------------------------------------ key / map files
     def secret_reason(self, path: Path) -> str | None:
@@ -246,54 +245,4 @@ def _bisect(starts: list[int], off: int) -> int:
 
 
 # ---------------------------------------------------------------------- reveal
-def reveal_text(text: str, pmap) -> tuple[str, int]:
-    """Map pseudonyms back to the real values recorded in ``pmap`` (the key holder only)."""
-    import regex
-    from ..textutil import case_like, fold
-    _DIGITS = re.compile(r"\d")
-    subs: dict[str, str] = {}
-    for kind in ("email", "url"):
-        for real, fake in pmap.entries.get(kind, {}).items():
-            subs[fake] = real
-    names: dict[str, str] = {}
-    for kind in ("first", "last"):
-        for real, fake in pmap.entries.get(kind, {}).items():
-            names[fold(fake)] = real
-    count = 0
-    for fake in sorted(subs, key=len, reverse=True):
-        n = text.count(fake)
-        if n:
-            text = text.replace(fake, subs[fake])
-            count += n
-    # phones: match the fake's digits (any separators), put the real digits in their place
-    for real, fake in pmap.entries.get("phone", {}).items():
-        fd = "".join(_DIGITS.findall(fake))[-9:]
-        rd = "".join(_DIGITS.findall(real))[-9:]
-        if len(fd) != len(rd):
-            continue
-        # the fake's last digits, after an optional country code / trunk 0, any separators
-        rx = regex.compile(r"(?<![\d+])(?:(?:\+|00)\d{1,3}[\s.\-]?|0)?(?:\(0\))?[\s.\-]?"
-                           + r"[\s.\-/()]{0,2}".join(fd) + r"(?!\d)")
-
-        def sub(m, rd=rd):
-            out, i = list(m.group()), len(rd) - 1
-            for j in range(len(out) - 1, -1, -1):
-                if out[j].isdigit() and i >= 0:
-                    out[j] = rd[i]
-                    i -= 1
-            return "".join(out)
-        text, n = rx.subn(sub, text)
-        count += n
-    if names:
-        body = "|".join(regex.escape(n) for n in sorted(names, key=len, reverse=True))
-        rx = regex.compile(rf"(?<![\p{{L}}\p{{M}}\p{{N}}_])(?:{body})(?![\p{{L}}\p{{M}}\p{{N}}_])",
-                           regex.IGNORECASE)
-
-        def name_sub(m):
-            real = names.get(fold(m.group()))
-            if real is None:
-                return m.group()
-            return case_like(m.group(), real[:1].upper() + real[1:] if m.group()[:1].isupper() else real)
-        text, n = rx.subn(name_sub, text)
-        count += n
-    return text, count
+from ..render.reveal import reveal_text  # noqa: E402,F401  (render/reveal.py)
