@@ -220,3 +220,50 @@ def test_the_check_hook_on_20_files_loads_the_model_once(tmp_path):
     p = _run(code, tmp_path / "cache", "check", *[f.name for f in files], cwd=repo, env=env)
     assert p.stdout.strip().splitlines()[-1] == "{'fr_core_news_md': 1}"
     assert p.stdout.count("PERSON") >= 2 * len(files)
+
+
+# ---------------------------------------------------------------------------- lazy word lists
+@pytest.mark.parametrize("name", ["common_words.txt.gz", "first_names.txt.gz", "world_places.txt.gz"])
+def test_word_set_is_the_list(name, tmp_path, monkeypatch):
+    """A WordSet answers exactly as the frozenset of the list, built cold or from its cache."""
+    monkeypatch.setenv("ANONYMIZER_CACHE_DIR", str(tmp_path))
+    from anonymizer.detect.gazetteer import WordSet, _load_list
+    plain = _load_list(name)
+    cold = WordSet.load(name)
+    assert len(list(tmp_path.glob("gazetteer-*.bin"))) == 1
+    warm = WordSet.load(name)
+    words = sorted(plain)[::7]
+    probes = words + [w + "x" for w in words] + [w[:-1] for w in words] + ["", "a", "é", "ß", "zz", " "]
+    for ws in (cold, warm):
+        assert [p in ws for p in probes] == [p in plain for p in probes]
+    assert set(warm) == plain and len(warm) == len(plain)
+
+
+def test_damaged_word_list_cache_is_rebuilt(tmp_path, monkeypatch):
+    monkeypatch.setenv("ANONYMIZER_CACHE_DIR", str(tmp_path))
+    from anonymizer.detect.gazetteer import WordSet, _load_list
+    WordSet.load("surnames.txt.gz")
+    (path,) = tmp_path.glob("gazetteer-surnames-*.bin")
+    good = path.read_bytes()
+    path.write_bytes(good[:1000] + b"\x00" * 64 + good[1064:])  # same length, other bytes
+    ws = WordSet.load("surnames.txt.gz")
+    plain = _load_list("surnames.txt.gz")
+    assert set(ws) == plain and all(w in ws for w in sorted(plain)[::50])
+    assert path.read_bytes() == good
+
+
+def test_a_big_chat_swaps_the_lazy_lists_for_sets(tmp_path, monkeypatch):
+    """After half of a list was built bucket by bucket, data() holds the plain frozenset."""
+    monkeypatch.setenv("ANONYMIZER_CACHE_DIR", str(tmp_path))
+    from anonymizer.detect import gazetteer
+    from anonymizer.detect.gazetteer import WordSet
+    holder = {}
+    ws = WordSet.load("first_names.txt.gz", on_full=lambda full: holder.setdefault("full", full))
+    plain = gazetteer._load_list("first_names.txt.gz")
+    for w in sorted(plain):
+        assert w in ws
+        if "full" in holder:
+            break
+    assert holder["full"] == plain
+    d = gazetteer.data()
+    assert all(isinstance(d[k], (WordSet, frozenset)) for k in gazetteer.BIG_LISTS)

@@ -219,6 +219,10 @@ class NameDetector:
 
     engine = nlp  # the name pipeline/executors.py touches to load the model in a worker
 
+    def pipe(self, texts: list[str]):
+        """spaCy docs of ``texts``, batched (what Presidio's SpacyNlpEngine.process_batch runs)."""
+        return self.nlp.pipe(texts, batch_size=self.batch_size)
+
     def find_batch(self, texts: list[str]) -> list[list[Finding]]:
         """NER (batched, on texts that may hold a capitalised name) + gazetteer/cues, merged."""
         gaz = gazetteer()
@@ -233,7 +237,7 @@ class NameDetector:
         if not todo:
             return results
         batch = [texts[i] for i in todo]
-        for i, doc in zip(todo, self.nlp.pipe(batch, batch_size=self.batch_size)):
+        for i, doc in zip(todo, self.pipe(batch)):
             text = texts[i]
             ner = []
             for start, end, score in person_entities(doc):
