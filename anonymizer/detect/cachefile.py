@@ -11,6 +11,7 @@ the folder (tests, benchmarks, read-only homes).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -24,22 +25,30 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("anonymizer", appauthor=False))
 
 
-def read(path: Path, magic: bytes) -> bytes | None:
-    """The body written by :func:`write` under ``magic``, or None (absent, damaged, unreadable)."""
+def read(path: Path, magic: bytes):
+    """``(header, payload)`` as written by :func:`write` under ``magic``, or None (absent,
+    damaged or unreadable)."""
     try:
         blob = Path(path).read_bytes()
     except OSError:
         return None
     body, digest = blob[:-32], blob[-32:]
-    if len(blob) < len(magic) + 32 or not body.startswith(magic) or hashlib.sha256(body).digest() != digest:
+    if len(blob) < len(magic) + 40 or not body.startswith(magic) or hashlib.sha256(body).digest() != digest:
         return None
-    return body[len(magic):]
+    n = int.from_bytes(body[len(magic):len(magic) + 8], "little")
+    start = len(magic) + 8
+    try:
+        return json.loads(body[start:start + n].decode("utf-8")), body[start + n:]
+    except ValueError:
+        return None
 
 
-def write(path: Path, magic: bytes, body: bytes) -> bool:
-    """Write ``magic + body + sha256`` atomically; False (and nothing written) on failure."""
+def write(path: Path, magic: bytes, header, payload: bytes) -> bool:
+    """Write ``magic``, the JSON ``header``, ``payload`` and their SHA-256, atomically; False
+    (and nothing written) on failure."""
     from ..io import atomic_write_bytes
-    data = magic + body
+    head = json.dumps(header, ensure_ascii=False).encode("utf-8")
+    data = magic + len(head).to_bytes(8, "little") + head + payload
     try:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(Path(path), [data, hashlib.sha256(data).digest()], mode=0o644)

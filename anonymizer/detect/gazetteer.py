@@ -167,7 +167,6 @@ class WordSet:
     def load(cls, name: str, on_full=None) -> "WordSet":
         """The list ``rules/gazetteer/<name>``, from the cache when it holds this very list."""
         import hashlib
-        import json
 
         from . import cachefile
         path = rules_dir() / "gazetteer" / name
@@ -175,17 +174,14 @@ class WordSet:
             return cls(b"", {})
         raw = path.read_bytes()
         cached = cachefile.cache_dir() / f"gazetteer-{name.split('.')[0]}-{hashlib.sha256(raw).hexdigest()[:24]}.bin"
-        body = cachefile.read(cached, cls.MAGIC)
-        if body is not None:
+        got = cachefile.read(cached, cls.MAGIC)
+        if got is not None:
             try:
-                n = int.from_bytes(body[:8], "little")
-                index = {k: tuple(v) for k, v in json.loads(body[8:8 + n]).items()}
-                return cls(body[8 + n:], index, on_full)
+                return cls(got[1], {k: tuple(v) for k, v in got[0].items()}, on_full)
             except Exception:  # damaged: rebuilt below
                 pass
         ws = cls.from_lines(gzip.decompress(raw).decode("utf-8").split("\n"))
-        head = json.dumps(ws._index).encode("utf-8")
-        cachefile.write(cached, cls.MAGIC, len(head).to_bytes(8, "little") + head + ws._blob)
+        cachefile.write(cached, cls.MAGIC, ws._index, ws._blob)
         ws._sets.on_full = on_full
         return ws
 

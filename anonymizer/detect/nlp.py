@@ -26,7 +26,6 @@ Nothing here changes what NER finds; ``detect/names.py`` turns the entities into
 """
 from __future__ import annotations
 
-import json
 import os
 import sys
 import threading
@@ -220,13 +219,11 @@ class RegexCache:
 
     # -------------------------------------------------------------- file
     def _read(self) -> None:
-        body = cachefile.read(self.path, self.MAGIC) if self.path is not None else None
-        if body is None:
+        got = cachefile.read(self.path, self.MAGIC) if self.path is not None else None
+        if got is None:
             return
+        entries, code_bytes = got
         try:
-            n = int.from_bytes(body[:8], "little")
-            entries = json.loads(body[8:8 + n].decode("utf-8"))
-            code_bytes = body[8 + n:]
             for e in entries:
                 code = array("I")
                 code.frombytes(code_bytes[e["at"]:e["at"] + code.itemsize * e["len"]])
@@ -249,8 +246,7 @@ class RegexCache:
                             "indexgroup": list(indexgroup), "at": at, "len": len(code)})
             chunks.append(chunk)
             at += len(chunk)
-        head = json.dumps(entries, ensure_ascii=False).encode("utf-8")
-        cachefile.write(self.path, self.MAGIC, len(head).to_bytes(8, "little") + head + b"".join(chunks))
+        cachefile.write(self.path, self.MAGIC, entries, b"".join(chunks))
 
     # -------------------------------------------------------------- hook
     def _compile(self, orig, sre):
