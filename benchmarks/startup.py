@@ -155,11 +155,13 @@ def main() -> None:
         timed(cli, env)  # fills the start-up caches (untimed)
         check_only, both = Commit(work, env, ("check",)), Commit(work, env, ("fix", "check"))
         presidio = [sys.executable, "-c", PRESIDIO]
+        # every command runs in the scratch folder: ``python -c`` puts its folder first on
+        # sys.path, and this checkout's ``anonymizer/`` must not shadow the installed one
         cases = {  # row: (label, the tool's command maker, Presidio's input)
-            "cli": ("cli: anonymize chunk_fr.txt (41 lines)", lambda: (cli, None, env), CHUNK),
-            "first": ("cli, first run (empty cache)", lambda: (cli, None, fresh_cache(env, work)), CHUNK),
+            "cli": ("cli: anonymize chunk_fr.txt (41 lines)", lambda: (cli, work, env), CHUNK),
+            "first": ("cli, first run (empty cache)", lambda: (cli, work, fresh_cache(env, work)), CHUNK),
             "library": ("library: first Anonymizer().analyze()",
-                        lambda: ([sys.executable, "-c", LIBRARY.format(key=KEY.encode(), text=SENTENCE)], None, env),
+                        lambda: ([sys.executable, "-c", LIBRARY.format(key=KEY.encode(), text=SENTENCE)], work, env),
                         sentence),
             "commit": ("commit of chunk_fr.txt: check hook", lambda: (*check_only.command(), env), CHUNK),
             "commit2": ("commit of chunk_fr.txt: fix + check hooks", lambda: (*both.command(), env), CHUNK),
@@ -174,7 +176,7 @@ def main() -> None:
                 ours[0].append(timed(cmd, run_env, cwd=cwd, ok=(0, 1) if row.startswith("commit") else (0,)))
                 ours[1].append(CPU[-1])
                 if not args.no_presidio and row != "first":
-                    theirs[0].append(timed(presidio + [str(text)], env))
+                    theirs[0].append(timed(presidio + [str(text)], env, cwd=work))
                     theirs[1].append(CPU[-1])
             results[row] = (label, ours, theirs)
             print(f"  {label}: ours {fmt(ours[0])}" + (f", Presidio {fmt(theirs[0])}" if theirs[0] else ""),

@@ -267,3 +267,14 @@ def test_a_big_chat_swaps_the_lazy_lists_for_sets(tmp_path, monkeypatch):
     assert holder["full"] == plain
     d = gazetteer.data()
     assert all(isinstance(d[k], (WordSet, frozenset)) for k in gazetteer.BIG_LISTS)
+
+
+def test_faker_name_lists_come_back_from_the_cache_without_faker(tmp_path):
+    code = ("import json, sys\nfrom anonymizer.render.pseudonyms import LOCALES, _faker_names\n"
+            "lists = {loc: _faker_names(loc) for loc in sorted(LOCALES.values())}\n"
+            "print(json.dumps([lists, 'faker' in sys.modules], ensure_ascii=False))\n")
+    cold, cold_faker = json.loads(_run(code, tmp_path / "cache").stdout)
+    warm, warm_faker = json.loads(_run(code, tmp_path / "cache").stdout)
+    assert cold_faker and not warm_faker
+    assert warm == cold
+    assert len(cold["fr_FR"][0]) > 50 and len(cold["fr_FR"][2]) > 50  # male first names, surnames

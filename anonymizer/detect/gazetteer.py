@@ -168,7 +168,7 @@ class WordSet:
         """The list ``rules/gazetteer/<name>``, from the cache when it holds this very list."""
         import hashlib
 
-        from . import cachefile
+        from .. import cachefile
         path = rules_dir() / "gazetteer" / name
         if not path.is_file():  # pragma: no cover - a broken installation
             return cls(b"", {})

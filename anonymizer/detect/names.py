@@ -13,7 +13,6 @@ from functools import lru_cache
 
 import regex
 
-from ..errors import InputError
 from ..ruleset import load_yaml
 from ..textutil import PARTICLES, fold
 from .base import PERSON, Finding

@@ -11,6 +11,9 @@
   string a document uses is added when it is tokenised; the table only maps hashes of
   strings never seen back to text.  Same entities (``tests/test_startup.py`` compares with a
   plain ``spacy.load`` on the corpus).
+- **spaCy's CLI**: ``import spacy`` imports spaCy's command line (typer, weasel, httpx,
+  requests, rich: a quarter of its import) to expose ``spacy.info``; :func:`import_spacy`
+  leaves it out (a later ``import spacy.cli`` still gets the real one).
 - **Plugins**: spaCy imports every ``spacy_factories`` entry point of the environment when it
   builds a pipeline; Presidio registers one, which imports the whole of
   ``presidio_analyzer`` (its 170 recognisers' regular expressions).  Our models need spaCy's
@@ -18,9 +21,9 @@
 - **Regular expressions**: importing ``spacy.lang.fr`` compiles one regular expression of
   some 200 alternatives over spaCy's Unicode letter classes, case-insensitive (its
   ``TOKEN_MATCH``): 3–5 s of ``re``'s compiler, every start.  :class:`RegexCache` keeps the
-  compiled programs of the slow patterns spaCy compiles while loading a model, in the user
-  cache folder, and hands them back to ``re`` on the next load — the same program ``re``
-  builds, so the same tokens (see its docstring for how it stays safe).
+  compiled programs of the big patterns spaCy compiles while loading a model, in the user
+  cache folder (``cachefile``), and hands them back to ``re`` on the next load — the same
+  program ``re`` builds, so the same tokens (see its docstring for how it stays safe).
 
 Nothing here changes what NER finds; ``detect/names.py`` turns the entities into findings.
 """
@@ -36,7 +39,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import InputError
-from . import cachefile
+from .. import cachefile
 
 # components NER does not read (everything but ``ner``); "strings": the vocabulary's string table
 EXCLUDE = ["tok2vec", "tagger", "parser", "senter", "morphologizer", "attribute_ruler", "lemmatizer"]
@@ -61,12 +64,27 @@ def require_model(model: str) -> None:
 def load_spacy(model: str):
     """The NER-only pipeline of an installed spaCy model, loaded once per process."""
     require_model(model)
-    spacy = import_spacy()
-    if not spacy.util.is_package(model):
-        raise not_installed(model)
-    LOADS[model] += 1
-    with _without_entry_point_factories(), RegexCache.for_model(model).installed():
-        return spacy.load(model, exclude=EXCLUDE + SKIP_VOCAB)
+    with _gc_paused():
+        spacy = import_spacy()
+        if not spacy.util.is_package(model):
+            raise not_installed(model)
+        LOADS[model] += 1
+        with _without_entry_point_factories(), RegexCache.for_model(model).installed():
+            return spacy.load(model, exclude=EXCLUDE + SKIP_VOCAB)
+
+
+@contextmanager
+def _gc_paused():
+    """No cyclic garbage collection while spaCy imports and loads (hundreds of thousands of
+    long-lived objects, next to no garbage): 5-10 % of the load."""
+    import gc
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def import_spacy():
@@ -197,7 +215,6 @@ class RegexCache:
         self.path = path
         self.table: dict[tuple[str, int], tuple] = {}
         self.new: dict[tuple[str, int], tuple] = {}
-        self.hits = 0
         self._read()
 
     @classmethod
@@ -254,9 +271,7 @@ class RegexCache:
             hit = self.table.get((p, flags)) if isinstance(p, str) else None
             if hit is not None:
                 try:
-                    obj = sre.compile(*hit)
-                    self.hits += 1
-                    return obj
+                    return sre.compile(*hit)
                 except Exception:  # an invalid program: compile as usual
                     self.table.pop((p, flags), None)
             if not isinstance(p, str):

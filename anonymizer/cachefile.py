@@ -46,7 +46,7 @@ def read(path: Path, magic: bytes):
 def write(path: Path, magic: bytes, header, payload: bytes) -> bool:
     """Write ``magic``, the JSON ``header``, ``payload`` and their SHA-256, atomically; False
     (and nothing written) on failure."""
-    from ..io import atomic_write_bytes
+    from .io import atomic_write_bytes
     head = json.dumps(header, ensure_ascii=False).encode("utf-8")
     data = magic + len(head).to_bytes(8, "little") + head + payload
     try:
