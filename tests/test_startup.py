@@ -40,7 +40,7 @@ def _run(code: str, cache: Path, *args, cwd=None, env=None) -> subprocess.Comple
     return p
 
 
-# ---------------------------------------------------------------------------- one load a process
+# the real CLI in a fresh process; prints the model loads it made (nlp.LOADS)
 COUNT = """
 import sys
 from anonymizer.detect import nlp as N
@@ -183,6 +183,7 @@ def test_unwritable_cache_folder_still_loads(tmp_path):
     assert "Jean-Baptiste" in got["tokens"]
 
 
+# ---------------------------------------------------------------------------- one load a process
 def _exports(folder: Path, n: int = 20) -> list[Path]:
     """Small WhatsApp exports whose bodies need the model: a capitalised unknown word that
     neither the participants nor the gazetteer account for ("Hier soir Ysmaril Quendor…")."""
