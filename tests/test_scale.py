@@ -208,13 +208,13 @@ def test_ner_runs_only_on_bodies_with_an_unaccounted_capital():
     from anonymizer.detect.names import NameDetector
     det = NameDetector("fr")
     seen = []
-    real = det.engine.process_batch
+    real = det.pipe
 
-    def spy(texts, **kw):
+    def spy(texts):
         texts = list(texts)
         seen.extend(texts)
-        return real(texts, **kw)
-    det.engine.process_batch = spy
+        return real(texts)
+    det.pipe = spy
     det.known = frozenset({"camille"})
     texts = ["ok ça marche", "Merci Camille pour l'orga", "Appelle-moi demain",
              "Bonne nuit", "Thaddeus est arrivé hier soir", "on voit ça avec Zéphyrin Brunelleschi"]

@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import gzip
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import regex
 
@@ -96,6 +96,7 @@ _SPEAKER_LINE = regex.compile(r"(?m)^\p{Lu}[\p{L}\p{M}]+(?:[ \t]\p{Lu}[\p{L}\p{M
 _VOCATIVE = regex.compile(r",[ \t]+\p{Ll}")
 _LIST_SEP = regex.compile(r"[ \t]*(?:,|&|and|und|et|y)[ \t]+")
 
+BIG_LISTS = ("first", "last", "common", "world", "initial")  # data() keys held as WordSet
 
 
 def load_list(name: str) -> frozenset[str]:
@@ -106,11 +107,100 @@ def load_list(name: str) -> frozenset[str]:
         return frozenset(fh.read().split("\n")) - {""}
 
 
+class WordSet:
+    """A large word list (``rules/gazetteer/*.txt.gz``), loaded bucket by bucket (issue 17).
+
+    Building a set of the 450,000 common words (and the 480,000 names, places and initial
+    words) costs half a second at every start, though a small chat looks up a few hundred
+    words.  The list is kept as one UTF-8 blob grouped by the words' first two characters,
+    and a bucket becomes a frozenset the first time a word of it is looked up: ``w in ws``
+    is exactly ``w in frozenset(lines)``.  The grouped blob is cached in the user cache folder
+    (``cachefile``), keyed by the SHA-256 of the ``.gz`` file, so only the first run after an
+    install (or a list change) reads the whole list.  Once lookups have built half of the
+    list (a big chat), ``on_full`` receives the whole frozenset, so that its owner (``data()``)
+    can swap it in: C-speed lookups for the rest of the run."""
+
+    __slots__ = ("_blob", "_index", "_sets")
+    MAGIC = b"anonymizer-wordset-1\n"
+    FULL = 0.5  # share of the list built bucket by bucket before the whole set is built
+
+    class _Buckets(dict):
+        """first two characters -> frozenset of the words starting so, built on first use."""
+        __slots__ = ("owner", "built", "on_full")
+
+        def __missing__(self, key):
+            ws = self.owner
+            span = ws._index.get(key)
+            got = frozenset(ws._blob[span[0]:span[1]].decode("utf-8").split("\n")) if span else frozenset()
+            self[key] = got
+            if span:
+                self.built += span[1] - span[0]
+                if self.on_full is not None and self.built >= ws.FULL * len(ws._blob):
+                    on_full, self.on_full = self.on_full, None
+                    on_full(frozenset(ws))
+            return got
+
+    def __init__(self, blob: bytes, index: dict[str, tuple[int, int]], on_full=None):
+        self._blob, self._index = blob, index
+        self._sets = self._Buckets()
+        self._sets.owner, self._sets.built, self._sets.on_full = self, 0, on_full
+
+    def __contains__(self, word) -> bool:
+        return word in self._sets[word[:2]]
+
+    def __iter__(self):
+        for key in self._index:
+            yield from self._blob[self._index[key][0]:self._index[key][1]].decode("utf-8").split("\n")
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    @classmethod
+    def from_lines(cls, lines) -> "WordSet":
+        groups: dict[str, list[str]] = {}
+        for w in lines:
+            if w:
+                groups.setdefault(w[:2], []).append(w)
+        index, parts, at = {}, [], 0
+        for key, words in groups.items():
+            part = "\n".join(dict.fromkeys(words)).encode("utf-8")
+            index[key] = (at, at + len(part))
+            parts.append(part)
+            at += len(part)
+        return cls(b"".join(parts), index)
+
+    @classmethod
+    def load(cls, name: str, on_full=None) -> "WordSet":
+        """The list ``rules/gazetteer/<name>``, from the cache when it holds this very list."""
+        import hashlib
+
+        from .. import cachefile
+        path = rules_dir() / "gazetteer" / name
+        if not path.is_file():  # pragma: no cover - a broken installation
+            return cls(b"", {})
+        raw = path.read_bytes()
+        cached = cachefile.cache_dir() / f"gazetteer-{name.split('.')[0]}-{hashlib.sha256(raw).hexdigest()[:24]}.bin"
+        got = cachefile.read(cached, cls.MAGIC)
+        if got is not None:
+            try:
+                return cls(got[1], {k: tuple(v) for k, v in got[0].items()}, on_full)
+            except Exception:  # damaged: rebuilt below
+                pass
+        ws = cls.from_lines(gzip.decompress(raw).decode("utf-8").split("\n"))
+        cachefile.write(cached, cls.MAGIC, ws._index, ws._blob)
+        ws._sets.on_full = on_full
+        return ws
+
+
 def _by_lang(lines: frozenset[str]) -> dict[str, frozenset[str]]:
-    out = {}
+    out: dict[str, frozenset[str]] = {}
+    same: dict[str, frozenset[str]] = {}  # one frozenset per distinct language list
     for line in lines:
         name, _, langs = line.partition("\t")
-        out[name] = frozenset(langs.split(","))
+        langset = same.get(langs)
+        if langset is None:
+            langset = same[langs] = frozenset(langs.split(","))
+        out[name] = langset
     return out
 
 
@@ -121,16 +211,17 @@ def data() -> dict:
     allow = {fold(w) for w in rules.get("allow", []) or []}
     calendar = {fold(w) for w in rules.get("calendar", []) or []}
     not_names = {fold(w) for w in rules.get("not_names", []) or []}
-    return {
-        "first": load_list("first_names.txt.gz"),
-        "last": load_list("surnames.txt.gz"),
+    d = {
+        "first": "first_names.txt.gz",
+        "last": "surnames.txt.gz",
         "lower": load_list("lowercase_ok.txt.gz"),
         "top": load_list("top_first_names.txt.gz"),
         "stop": load_list("stop_words.txt.gz"),
         "ambiguous": frozenset(fold(w) for w in rules.get("ambiguous", []) or []),
-        "common": load_list("common_words.txt.gz"),
+        "common": "common_words.txt.gz",
         "places": load_list("places.txt.gz"),
-        "world": load_list("world_places.txt.gz"),
+        "world": "world_places.txt.gz",
+        "initial": "initial_words.txt.gz",  # see names._settled_words
         "lower_lang": _by_lang(load_list("lowercase_by_lang.txt.gz")),
         "stop_lang": _by_lang(load_list("stop_by_lang.txt.gz")),
         "name_words": _by_lang(load_list("name_words_by_lang.txt.gz")),
@@ -148,6 +239,9 @@ def data() -> dict:
         "conjunctions": frozenset(fold(c) for c in rules.get("conjunctions", []) or []),
         "determiners": frozenset(fold(c) for c in rules.get("determiners", []) or []),
     }
+    for key in BIG_LISTS:  # loaded lazily; swapped for a frozenset once a big chat used half
+        d[key] = WordSet.load(d[key], on_full=partial(d.__setitem__, key))
+    return d
 
 
 @dataclass(frozen=True)

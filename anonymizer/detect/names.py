@@ -1,24 +1,24 @@
-"""Other people's names in bodies: Presidio's SpacyRecognizer over a real spaCy NER model.
+"""Other people's names in bodies: a real spaCy NER model, read as Presidio's SpacyRecognizer.
 
-The spaCy pipeline is loaded from an installed package (never downloaded), with every
-component NER does not need disabled, and run in batches (``nlp.pipe``) through
-Presidio's ``SpacyNlpEngine.process_batch``; Presidio's ``SpacyRecognizer`` turns the
-entities into results.  A cheap pre-filter skips texts that cannot hold a capitalised
-name, and results are filtered by the allow-list in ``rules/names.yaml``.
+The spaCy pipeline is loaded from an installed package (never downloaded) by
+``detect/nlp.py`` (NER only, start-up caches), and run in batches (``nlp.pipe``, as
+Presidio's ``SpacyNlpEngine.process_batch`` does); :func:`person_entities` keeps the
+entities Presidio's ``SpacyRecognizer`` would report as PERSON, with its score.  A cheap
+pre-filter skips texts that cannot hold a capitalised name, and results are filtered by the
+allow-list in ``rules/names.yaml``.
 """
 from __future__ import annotations
 
-import logging
 from functools import lru_cache
 
 import regex
 
-from ..errors import InputError
 from ..ruleset import load_yaml
 from ..textutil import PARTICLES, fold
 from .base import PERSON, Finding
 from .gazetteer import detector as gazetteer
 from .gazetteer import drop_non_person_context
+from .nlp import load_spacy, require_model  # noqa: F401  (require_model: used by pipeline/executors)
 
 # The spaCy model of each language, whether its PERSON label is trusted and which labels veto
 # a weak gazetteer guess: rules/languages.yaml (languages without a model of their own use the
@@ -40,47 +40,31 @@ def allow_words() -> frozenset[str]:
     return frozenset(words)
 
 
-def _notrequire_model(model: str) -> InputError:
-    return InputError(f"the spaCy model {model} is not installed "
-                      f"(pip install {model.replace('_', '-')}); it is never downloaded at run time")
+# Presidio's SpacyRecognizer semantics, without importing presidio_analyzer (its package
+# imports all 170 of its recognisers: ~1 s of start-up, issue 17).  What Presidio's
+# SpacyNlpEngine does with a NerModelConfiguration of this mapping and ignore list, then its
+# SpacyRecognizer(supported_entities=["PERSON"]): drop ignored labels, map the others, keep
+# PERSON, score NerModelConfiguration's default_score (no low-score entity names).
+# tests/test_startup.py runs the real Presidio classes side by side on the corpus.
+PRESIDIO_MAPPING = {"PER": "PERSON", "PERSON": "PERSON", "LOC": "LOCATION",
+                    "ORG": "ORGANIZATION", "GPE": "LOCATION"}
+PRESIDIO_IGNORE = frozenset(["MISC", "LOC", "ORG", "GPE", "NORP", "FAC", "PRODUCT", "EVENT",
+                             "WORK_OF_ART", "LAW", "LANGUAGE", "DATE", "TIME", "PERCENT",
+                             "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"])
+NER_SCORE = 0.85
 
 
-@lru_cache(maxsize=None)
-def require_model(model: str) -> None:
-    """Refuse a missing model without importing spaCy (cheap: before forking workers)."""
-    import importlib.util
-    if importlib.util.find_spec(model) is None:
-        raise _notrequire_model(model)
-
-
-@lru_cache(maxsize=None)
-def load_spacy(model: str):
-    import spacy
-    require_model(model)
-    if not spacy.util.is_package(model):
-        raise _notrequire_model(model)
-    logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
-    nlp = spacy.load(model, exclude=["parser", "lemmatizer", "morphologizer", "attribute_ruler",
-                                     "senter", "tagger"])
-    return nlp
-
-
-@lru_cache(maxsize=None)
-def presidio_parts(model: str, lang: str):
-    """A Presidio NLP engine wrapping our already-loaded pipeline, and a SpacyRecognizer."""
-    from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
-    from presidio_analyzer.predefined_recognizers import SpacyRecognizer
-    conf = NerModelConfiguration(
-        model_to_presidio_entity_mapping={"PER": "PERSON", "PERSON": "PERSON", "LOC": "LOCATION",
-                                          "ORG": "ORGANIZATION", "GPE": "LOCATION"},
-        labels_to_ignore=["MISC", "LOC", "ORG", "GPE", "NORP", "FAC", "PRODUCT", "EVENT",
-                          "WORK_OF_ART", "LAW", "LANGUAGE", "DATE", "TIME", "PERCENT",
-                          "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"])
-    engine = SpacyNlpEngine(models=[{"lang_code": lang, "model_name": model}],
-                            ner_model_configuration=conf)
-    engine.nlp = {lang: load_spacy(model)}
-    rec = SpacyRecognizer(supported_language=lang, supported_entities=["PERSON"])
-    return engine, rec
+def person_entities(doc) -> list[tuple[int, int, float]]:
+    """(start, end, score) of the entities Presidio's SpacyRecognizer reports as PERSON."""
+    out = []
+    for ent in doc.ents:
+        label = ent.label_
+        if label in PRESIDIO_IGNORE:
+            continue
+        label = PRESIDIO_MAPPING.get(label, label)
+        if label == PERSON and label not in PRESIDIO_IGNORE:
+            out.append((ent.start_char, ent.end_char, NER_SCORE))
+    return out
 
 
 def model_for(lang: str) -> str:
@@ -106,15 +90,15 @@ def _settled_words() -> tuple[frozenset, object]:
     words; a test for words that need no NER at the start of a sentence — dictionary words
     that are no first name or surname ("Bonjour", "Trop"), and the frequent dictionary forms
     of ``initial_words`` ("Appelle", "Forwarding", "Got"), see tools/build_gazetteer.py).
-    The lists are tested in place: no second copy of the 450,000 dictionary words."""
-    from .gazetteer import data, load_list
+    The lists are tested in place (looked up in ``data()`` at each call: the gazetteer may
+    swap a lazily loaded list for its full set): no second copy of the 450,000 dictionary words."""
+    from .gazetteer import data
     d = data()
     known = frozenset(allow_words() | d["stop"] | d["allow"])
-    common, first, last, top = d["common"], d["first"], d["last"], d["top"]
-    frequent = load_list("initial_words.txt.gz")
 
     def opener(f: str) -> bool:
-        return f in frequent or (f in common and f not in first and f not in last and f not in top)
+        return f in d["initial"] or (f in d["common"] and f not in d["first"] and f not in d["last"]
+                                     and f not in d["top"])
     return known, opener
 
 
@@ -226,13 +210,16 @@ class NameDetector:
         self.veto = row.veto_labels
         self.known: frozenset[str] = frozenset()  # folded tokens settled without NER (needs_ner)
 
-    def __getattr__(self, name):
-        # the spaCy pipeline and Presidio's parts are loaded on first use: with --jobs the
-        # workers load them while the main process reads the chat's structure (issue 6)
-        if name in ("engine", "recognizer"):
-            self.engine, self.recognizer = presidio_parts(self.model, self.lang)
-            return self.__dict__[name]
-        raise AttributeError(name)
+    @property
+    def nlp(self):
+        """The spaCy pipeline, loaded on first use (once per process, ``nlp.load_spacy``): with
+        --jobs the workers load it while the main process reads the chat's structure (issue 6)."""
+        return load_spacy(self.model)
+
+
+    def pipe(self, texts: list[str]):
+        """spaCy docs of ``texts``, batched (what Presidio's SpacyNlpEngine.process_batch runs)."""
+        return self.nlp.pipe(texts, batch_size=self.batch_size)
 
     def find_batch(self, texts: list[str]) -> list[list[Finding]]:
         """NER (batched, on texts that may hold a capitalised name) + gazetteer/cues, merged."""
@@ -248,19 +235,19 @@ class NameDetector:
         if not todo:
             return results
         batch = [texts[i] for i in todo]
-        for i, (text, artifacts) in zip(todo, self.engine.process_batch(
-                batch, language=self.lang, batch_size=self.batch_size)):
+        for i, doc in zip(todo, self.pipe(batch)):
+            text = texts[i]
             ner = []
-            for r in self.recognizer.analyze(text, ["PERSON"], artifacts):
-                span = clean_entity(text, r.start, r.end)
+            for start, end, score in person_entities(doc):
+                span = clean_entity(text, start, end)
                 if span is None:
                     continue
                 s, e = span
                 if not gaz.plausible(text[s:e], self.trusted):
                     continue
-                ner.append(Finding(s, e, PERSON, text[s:e], float(r.score), "ner"))
+                ner.append(Finding(s, e, PERSON, text[s:e], float(score), "ner"))
             if self.veto and results[i]:
-                results[i] = self._vetoed(results[i], getattr(artifacts, "tokens", None))
+                results[i] = self._vetoed(results[i], doc)
             if ner:
                 results[i] = merge(results[i], ner)
             if results[i]:

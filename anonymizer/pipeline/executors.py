@@ -84,7 +84,7 @@ def _init_name_worker(lang: str, rules):
     _init_worker()
     from ..detect.names import NameDetector
     _WORKER_DET = NameDetector(lang, rules)
-    _WORKER_DET.engine  # noqa: B018  load now, not on the first task
+    _WORKER_DET.nlp  # noqa: B018  load now, not on the first task
 
 
 def _work_known(args):

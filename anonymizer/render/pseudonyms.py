@@ -49,7 +49,21 @@ def load_key(key_file: str | None = None, env: str = "ANONYMIZER_KEY") -> tuple[
 
 @lru_cache(maxsize=None)
 def _faker_names(locale: str):
-    """First names by gender and last names from Faker's locale provider lists."""
+    """First names by gender and last names from Faker's locale provider lists.
+
+    Importing a Faker provider imports Faker's whole package (~0.1 s at start-up, issue 17):
+    the lists are kept in the user cache folder (``cachefile``), one file per locale and
+    Faker version, and read from there when present."""
+    from .. import cachefile
+    try:
+        from importlib import metadata
+        path = cachefile.cache_dir() / f"faker-names-{locale}-{metadata.version('faker')}.bin"
+    except Exception:  # no version, no cache folder: read Faker
+        path = None
+    got = cachefile.read(path, _FAKER_MAGIC) if path is not None else None
+    if got is not None and isinstance(got[0], list) and len(got[0]) == 3:
+        male, female, last = got[0]
+        return male, female, last
     import importlib
     mod = importlib.import_module(f"faker.providers.person.{locale}")
     P = mod.Provider
@@ -69,10 +83,13 @@ def _faker_names(locale: str):
     male = clean(getattr(P, "first_names_male", ()) or getattr(P, "first_names", ()))
     female = clean(getattr(P, "first_names_female", ()) or getattr(P, "first_names", ()))
     last = clean(getattr(P, "last_names", ()))
+    if path is not None:
+        cachefile.write(path, _FAKER_MAGIC, [male, female, last], b"")
     return male, female, last
 
 
 faker_names = _faker_names  # public name for the fake generators (render/fakes.py)
+_FAKER_MAGIC = b"anonymizer-faker-names-1\n"
 
 
 @lru_cache(maxsize=1)
