@@ -651,12 +651,18 @@ def make_chat(path: Path, n: int) -> Path:
     return path
 
 
-def run_on_tty(args: list[str], env: dict, cwd: Path) -> tuple[int, str]:
-    """Run with stderr on a pseudo-terminal; returns (exit code, what the terminal got)."""
+def run_on_tty(args: list[str], env: dict, cwd: Path, answers: str | None = None,
+               stderr_log: Path | None = None) -> tuple[int, str]:
+    """Run with stderr on a pseudo-terminal (or into ``stderr_log``); with ``answers``, stdin
+    on it too, the answers typed in advance.  Returns (exit code, what the terminal got)."""
     master, slave = pty.openpty()
-    p = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=slave, env=env, cwd=cwd)
+    log = open(stderr_log, "wb") if stderr_log else None
+    p = subprocess.Popen(args, stdin=subprocess.DEVNULL if answers is None else slave,
+                         stdout=subprocess.DEVNULL if answers is None else slave,
+                         stderr=log or slave, env=env, cwd=cwd)
     os.close(slave)
+    if answers:
+        os.write(master, answers.encode())
     chunks = []
     while True:
         r, _, _ = select.select([master], [], [], 600)
@@ -671,7 +677,10 @@ def run_on_tty(args: list[str], env: dict, cwd: Path) -> tuple[int, str]:
             break
         chunks.append(data)
     os.close(master)
-    return p.wait(timeout=600), b"".join(chunks).decode("utf-8", "replace")
+    code = p.wait(timeout=600)
+    if log:
+        log.close()
+    return code, b"".join(chunks).decode("utf-8", "replace")
 
 
 def _terminal_env(tmp_path):
@@ -708,3 +717,67 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path):
     assert p.returncode == 0, p.stderr
     assert "anonymising" not in p.stderr and "\x1b[" not in p.stderr
     assert re.search(r"3000 messages, \d+ replacements", p.stderr)
+
+
+# ----------------------------------------------------------------------------- anonymize allow
+_QUOTE = "Une citation pour finir.\nÉcris à victor.hugo@gmail.com ou au 06 12 34 56 78 demain.\n"
+
+
+def _allow_project(tmp_path: Path) -> tuple[Path, dict]:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / ".anonymizer.toml").write_text(
+        f'map = "{tmp_path}/project.map"\nlanguage = "fr"\n', encoding="utf-8")
+    (repo / "quote.txt").write_text(_QUOTE, encoding="utf-8")
+    env = _env(tmp_path, ANONYMIZER_HOME=str(tmp_path / "home"), TERM="xterm-256color")
+    return repo, env
+
+
+def _allow_entries(repo: Path) -> list[dict]:
+    f = repo / ".anonymizer-allow.json"
+    return json.loads(f.read_text(encoding="utf-8"))["entries"] if f.exists() else []
+
+
+def test_allow_on_a_terminal_shows_the_value_in_its_line(tmp_path):
+    repo, env = _allow_project(tmp_path)
+    code, tty = run_on_tty(ANON + ["allow", "--no-ner", "quote.txt"], env, repo, "y\nn\n")
+    assert code == 0, tty
+    # the finding's own line, the value highlighted (reverse video), then the question
+    m = re.search(r"quote\.txt:2:9 EMAIL_ADDRESS  Écris à (\x1b\[[\d;]*m)+victor\.hugo@gmail\.com"
+                  r"\x1b\[0m ou au 06 12 34 56 78 demain\.  accept\? \[y/N\]", tty)
+    assert m, tty
+    assert re.search(r"quote\.txt:2:\d+ PHONE_NUMBER  .*(\x1b\[[\d;]*m)+06 12 34 56 78\x1b\[0m", tty)
+    assert "•" not in tty
+    assert [e["kind"] for e in _allow_entries(repo)] == ["EMAIL_ADDRESS"]   # y, then n
+
+
+def test_allow_with_stderr_to_a_log_shows_only_redacted(tmp_path):
+    repo, env = _allow_project(tmp_path)
+    log = tmp_path / "allow.log"
+    code, tty = run_on_tty(ANON + ["allow", "--no-ner", "quote.txt"], env, repo, "n\ny\n",
+                               stderr_log=log)
+    text = log.read_text(encoding="utf-8")
+    assert code == 0, text
+    assert "quote.txt:2:9 EMAIL_ADDRESS v•••@g•••.com  accept? [y/N]" in text
+    assert "06 •• •• •• 78" in text
+    assert "victor" not in text + tty and "12 34 56" not in text + tty and "\x1b[" not in text
+    assert [e["kind"] for e in _allow_entries(repo)] == ["PHONE_NUMBER"]     # n, then y
+
+
+def test_allow_without_a_terminal_fails_at_once(tmp_path):
+    """One line, exit 2, before anything else: not even the missing key is looked at."""
+    repo, env = _allow_project(tmp_path)
+    env.pop("ANONYMIZER_KEY")
+    p = subprocess.run(ANON + ["allow", "quote.txt"], stdin=subprocess.DEVNULL,
+                       capture_output=True, text=True, env=env, cwd=repo, timeout=600)
+    assert p.returncode == 2
+    assert p.stderr.splitlines() == [
+        "anonymize: error: no terminal to ask: use --all or --at PATH:LINE:COL"]
+    assert not (repo / ".anonymizer-allow.json").exists()
+    # --at needs no terminal
+    env["ANONYMIZER_KEY"] = KEY
+    p = subprocess.run(ANON + ["allow", "--no-ner", "--at", "quote.txt:2:9", "quote.txt"],
+                       stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env,
+                       cwd=repo, timeout=600)
+    assert p.returncode == 0, p.stderr
+    assert [e["kind"] for e in _allow_entries(repo)] == ["EMAIL_ADDRESS"]

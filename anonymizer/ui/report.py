@@ -140,15 +140,16 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
 # --------------------------------------------------------------------------- the data
 def report_data(result, records: list[Record] | None = None, *, reveal: bool = False,
                 low: float = LOW_SCORE) -> dict:
-    """What the page shows, as the JSON its script reads (also what tests decode).
+    """What the page shows, as the JSON its script reads (also what tests decode).  Offsets
+    count code points (the page's script converts them to UTF-16 units).
 
-    ``records``: ``[type, text, ...offsets]`` per record (see :data:`T_TEXT`…): a message
+    The data's ``records``: ``[type, text, ...offsets]`` a record (see :data:`T_TEXT`…): a message
     ``[1, text, ts0, ts1, s0, s1, b0, who]`` (timestamp, sender, body offsets in ``text``, the
     record's new raw without its line end), a system line ``[2, text, ts0, ts1, b0]``, a
     metadata line ``[3, text]``, anything else ``[0, text]``.  ``hls``: one per replacement,
     in document order (its number is its index + 1): ``[record, start, end, kind, detector,
-    score×100]`` (+ the original with ``reveal``); ``low``: the indexes of those scored below
-    ``low``.  ``left``: the values left as they are, ``[record, start, end, why, kind,
+    score×100]`` (+ the original with ``reveal``); ``lowHls``: the indexes of those scored
+    below ``low``.  ``left``: the values left as they are, ``[record, start, end, why, kind,
     preview]`` (``why`` indexes :data:`WHY`; the value itself is in the output).
     """
     from ..detect.gazetteer import detector
@@ -568,18 +569,19 @@ function go(hash) { if (location.hash === hash) route(); else location.hash = ha
 function goPage(p) {
   go(state.view === 'chat' ? '#page=' + p : '#view=flagged&show=' + state.show + '&page=' + p);
 }
-function jump(step) {  // the next (previous) flagged item from where we are
+function recOf(f) { return f[0] === 'h' ? H[f[1]][0] : L[f[1]][0]; }
+function jump(step) {  // the next (previous) flagged item from where we are; wraps around
   if (!FLAGGED.length) return;
-  var k = cursor, first = (state.page - 1) * P;
-  if (state.view !== 'chat' || k < 0 || pageOf(FLAGGED[k][0] === 'h' ? H[FLAGGED[k][1]][0] : L[FLAGGED[k][1]][0]) !== state.page) {
-    k = -1;
-    for (var i = 0; i < FLAGGED.length; i++) {
-      var ri = FLAGGED[i][0] === 'h' ? H[FLAGGED[i][1]][0] : L[FLAGGED[i][1]][0];
-      if (ri >= first) { k = step > 0 ? i - 1 : i; break; }
-    }
-    if (k === -1 && step < 0) k = FLAGGED.length;
+  var k = cursor;
+  if (state.view !== 'chat') {
+    k = step > 0 ? -1 : FLAGGED.length;
+  } else if (k < 0 || pageOf(recOf(FLAGGED[k])) !== state.page) {
+    // from the start of the page looked at: the first item there or after (before, going back)
+    var first = (state.page - 1) * P, i = 0;
+    while (i < FLAGGED.length && recOf(FLAGGED[i]) < first) i++;
+    k = step > 0 ? i - 1 : i;
   }
-  k = Math.min(FLAGGED.length - 1, Math.max(0, k + step));
+  k = (k + step + FLAGGED.length) % FLAGGED.length;
   cursor = k;
   var f = FLAGGED[k];
   go(f[0] === 'h' ? '#h' + (f[1] + 1) : '#l' + f[1]);
@@ -607,7 +609,8 @@ route();
 var block = document.getElementById('report-data');
 if (block.type === 'application/json') { show(JSON.parse(block.textContent)); return; }
 // a big report: its JSON deflated (zlib) and base64-encoded, inflated by the browser itself
-var bytes = Uint8Array.from(atob(block.textContent.trim()), function (c) { return c.charCodeAt(0); });
+var b64 = atob(block.textContent.trim()), bytes = new Uint8Array(b64.length);
+for (var i = 0; i < b64.length; i++) bytes[i] = b64.charCodeAt(i);
 new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate'))).text()
   .then(function (t) { show(JSON.parse(t)); }, function (err) {
     document.getElementById('chat').textContent = 'This browser cannot inflate the data (' + err + ')';
