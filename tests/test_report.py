@@ -6,7 +6,7 @@ console message (errors, CSP violations), one highlight per replacement the CLI 
 no real value from the sample's manifest unless ``--reveal``; a screenshot of each is saved
 in the test's temp dir.  The report of a 100,000-message chat (``--no-ner``) is opened too,
 through the DevTools protocol (``benchmarks/report_open.py``), and paged through:
-``test_paged_report_of_100k_messages`` takes about 1 to 3 minutes (deselect it locally with
+``test_paged_report_of_100k_messages`` takes about 95 s of CPU, 2.5-3.5 min here (deselect it with
 ``-k "not 100k"``; CI runs it).  Without a working /usr/bin/chromium the browser tests skip,
 unless ``ANONYMIZER_REQUIRE_CHROMIUM=1`` (set by ``.ci/run``, which installs it): then they fail.
 """
@@ -527,7 +527,7 @@ def _all_pages_marks(browser) -> list:
 def test_paged_report_of_100k_messages(chromium, tmp_path):
     """The report of a 100,000-message chat (chatgen, --no-ner): one small file that opens
     paged, fast; every replacement highlighted once over the pages; no real value.
-    Takes about 1 to 3 minutes (most of it the anonymisation itself)."""
+    About 95 s of CPU (2.5-3.5 min on a busy 2-core machine), most of it the anonymisation."""
     from anonymizer.ui.report import read_report_data
     chat = tmp_path / "chat100k.txt"
     chatgen.write(chat, "fr", 100_000, seed=1)
