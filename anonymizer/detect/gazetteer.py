@@ -637,6 +637,26 @@ class GazetteerDetector:
                     added = True
         return sorted(found, key=lambda x: x.start)
 
+    def name_like_words(self, text: str, lang: str | None = None) -> list[tuple[int, int, str]]:
+        """``(start, end, why)`` of each capitalised word of ``text`` that looks like a name:
+        ``"known name"`` (in the name lists, and mid-sentence or no word of ``lang``), or
+        ``"not a word"`` (mid-sentence, no dictionary word); never an allowed word, a stop word
+        or a place, an acronym of 2-3 letters or a contraction ("C'est").  Public for the review report's "left as it is" list (h-report)."""
+        d = self.d
+        out = []
+        for t in tokens(text, fold(text)):
+            f = t.f
+            if not t.cap or len(f) < 2 or (len(f) < 4 and t.text.isupper()) or self.is_allowed(f) \
+                    or f in d["stop"] or f in d["places"] or f in d["world"] or _CONTRACTION.search(f):
+                continue
+            mid = not self._sentence_start(text, t.s)
+            word = self._common(f, lang) or self._inflected(f) or self._compound(f)
+            if any(self._known(f)) and (mid or not word):
+                out.append((t.s, t.e, "known name"))
+            elif mid and not word:
+                out.append((t.s, t.e, "not a word"))
+        return out
+
     def has_first_name(self, text: str) -> bool:
         return any(self._known(t.f)[0] for t in tokens(text, fold(text)))
 

@@ -47,6 +47,9 @@ class Result:
     low_counts: Counter = field(default_factory=Counter)
     replacements: list[tuple[int, Replacement]] = field(default_factory=list)  # (record, rep)
     texts: list[str] = field(default_factory=list)  # each record's new raw (collected runs)
+    # values left on purpose (Replacement.kept: policy keep, accepted, already a pseudonym),
+    # collected like ``replacements`` for the review report (h-report, issue 17)
+    kept: list[tuple[int, Replacement]] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -222,6 +225,8 @@ def _render_pass(engine, doc, state, spill, executor, size, tick):
             span_i += len(r.bodies)
             for rep in reps:
                 if rep.kept:
+                    if collect:
+                        res.kept.append((ri, rep))
                     continue
                 res.counts[rep.kind] += 1
                 if rep.score < LOW_SCORE:

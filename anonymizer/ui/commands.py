@@ -239,22 +239,25 @@ def fix_cmd(paths, no_ner, key_file, config_path):
 def allow_cmd(paths, accept_all, at, no_ner, key_file, config_path):
     """Accept findings as false positives: the allow-file stores keyed hashes, never the text.
 
-    Without --all or --at, each finding is shown (redacted) and you are asked.
+    Without --all or --at, you are asked about each finding: on a terminal it is shown
+    highlighted in its line; where stderr is a log, only redacted.
     """
     from ..render.redaction import allow_hash, key_id
+    from .console import FindingPrompt
     from .project import ALLOW_FORMAT, load_allow_file, save_allow_file
+    wanted = set(at)
+    interactive = not accept_all and not wanted
+    if interactive and not sys.stdin.isatty():  # at once, before any scan (h-report)
+        raise InputError("no terminal to ask: use --all or --at PATH:LINE:COL")
     project = _project(config_path, key_file, need_key=True, ner=False if no_ner else None)
     files = _expand(paths, project.cfg, only_selected=False)
     hits, _ = project.scan(files)
-    wanted = set(at)
-    interactive = not accept_all and not wanted
-    if interactive and not sys.stdin.isatty():
-        raise InputError("no terminal to ask: use --all or --at PATH:LINE:COL")
+    prompt = FindingPrompt(project.cfg.root, show=sys.stderr.isatty())  # a log: redacted only
     chosen = []
     for h in hits:
         if accept_all or f"{h.path}:{h.line}:{h.col}" in wanted:
             chosen.append(h)
-        elif interactive and click.confirm(f"{h.report()}  accept?", default=False):
+        elif interactive and click.confirm(f"{prompt(h)}  accept?", default=False, err=True):
             chosen.append(h)
     missing = wanted - {f"{h.path}:{h.line}:{h.col}" for h in hits}
     if missing:

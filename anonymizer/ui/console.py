@@ -139,3 +139,47 @@ def dry_run_lines(result, records: list[Record] | None) -> list[str]:
     return rows
 
 
+
+
+# ---------------------------------------------------------------------- anonymize allow
+_CONTROL = {c: "?" for c in list(range(0, 9)) + list(range(10, 32)) + [127] + list(range(0x80, 0xA0))}
+
+
+class FindingPrompt:
+    """What ``anonymize allow`` asks about each finding.  On a terminal (stdin and stderr
+    both one: somebody is reading) the finding's own line, cut to ``width`` columns around it,
+    with the value highlighted, so you accept a word you can see; anywhere else (stderr is a
+    log) only the redacted preview (:meth:`Hit.report`).  Control characters of the file are
+    shown as ``?`` (a file cannot drive the terminal)."""
+
+    def __init__(self, root, show: bool, width: int = 100):
+        self.root, self.show, self.width = root, show, width
+        self._lines: dict[str, list[str]] = {}
+
+    def line(self, path: str, number: int) -> str:
+        """Line ``number`` (1-based) of the file a finding names (relative to the project)."""
+        from pathlib import Path
+
+        from ..formats.base import split_lines, strip_eol
+        from ..io import read_input
+        if path not in self._lines:
+            p = Path(path)
+            if not p.is_absolute() and not p.exists():
+                p = Path(self.root) / p
+            self._lines[path] = [strip_eol(x) for x in split_lines(read_input(p).text)]
+        lines = self._lines[path]
+        return lines[number - 1] if 0 < number <= len(lines) else ""
+
+    def __call__(self, hit) -> str:
+        if not self.show:
+            return hit.report()
+        import click
+        line = self.line(hit.path, hit.line)
+        s = hit.col - 1
+        e = min(len(line), s + len(hit.value))
+        a = max(0, min(s - 30, e + 30 - self.width))
+        b = min(len(line), max(e + 30, a + self.width))
+        clean = lambda t: t.translate(_CONTROL)  # noqa: E731
+        shown = ("…" if a else "") + clean(line[a:s]) + click.style(clean(line[s:e]), reverse=True, bold=True) \
+            + clean(line[e:b]) + ("…" if b < len(line) else "")
+        return f"{hit.path}:{hit.line}:{hit.col} {hit.kind}  {shown}"
