@@ -166,7 +166,8 @@ def run_presidio(mode: str, lang: str, texts: list[str], tmp: Path):
     secs, peak, rc, out = measure([sys.executable, __file__, "--_presidio", mode, lang, str(sp)])
     if rc != 0:
         raise SystemExit(f"presidio {mode} failed: {out[-500:]}")
-    data = json.loads(out.strip().splitlines()[-1])
+    # the child's JSON line (warnings on stderr may follow it)
+    data = json.loads(next(ln for ln in reversed(out.strip().splitlines()) if ln.startswith('{"seconds"')))
     return data["seconds"], peak, data["spans"]
 
 

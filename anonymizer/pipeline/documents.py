@@ -111,7 +111,12 @@ class Document:
         return f"line {line}" if self.lines_based else f"text value {record + 1}"
 
 
+KEEP_BYTES = 24 * 2 ** 20  # an export up to this size is parsed once and its records kept
+
+
 class LineDocument(Document):
+    """A line export.  Up to :data:`KEEP_BYTES` its records are parsed once and kept for
+    every pass; a bigger one is parsed afresh at each pass (bounded memory)."""
     lines_based = True
 
     def __init__(self, name: str, text, fmt: str):
@@ -122,6 +127,8 @@ class LineDocument(Document):
             from ..formats.whatsapp import detect_layout
             self.layout = detect_layout(self.src.lines())[0]  # one layout for every parse
         self._records = _line_parser(fmt, self.src.lines, self.layout)
+        self._kept = None
+        self._keep = self.src.size() <= KEEP_BYTES
         self.chunks: list[bytes] = []
         self.inserted = {}
         self.bounds: list[tuple[int, int, int, int]] = []  # per batch: input [a, b), first record, first line
@@ -131,7 +138,17 @@ class LineDocument(Document):
         self.meta = False
 
     def records(self):
-        return self._records()
+        if self._kept is not None:
+            return iter(self._kept)
+        return self._keeping() if self._keep else self._records()
+
+    def _keeping(self):
+        """Records parsed afresh; the first walk to the end keeps them."""
+        kept = []
+        for r in self._records():
+            kept.append(r)
+            yield r
+        self._kept = kept
 
     def start_output(self, engine) -> None:
         self.chunks, self.bounds, self._pos, self._line, self.meta = [], [], 0, 1, False
