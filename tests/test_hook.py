@@ -68,9 +68,10 @@ def project(tmp_path):
     repo = tmp_path / "repo"
     repo.mkdir()
     keys = tmp_path / "keys"
-    (repo / ".anonymizer.toml").write_text(
-        f'key_file = "{keys}/project.key"\nmap = "{keys}/project.map"\nlanguage = "fr"\n', encoding="utf-8")
-    anon(tmp_path, "init", cwd=repo, check=0)
+    # a new project: `init --key-file` creates the key and writes .anonymizer.toml
+    anon(tmp_path, "init", "--key-file", str(keys / "project.key"), cwd=repo, check=0)
+    with open(repo / ".anonymizer.toml", "a", encoding="utf-8") as fh:
+        fh.write(f'map = "{keys}/project.map"\nlanguage = "fr"\n')
     return repo, keys
 
 
@@ -163,9 +164,13 @@ def test_check_fix_allow_reveal(tmp_path, project):
     assert "victor" not in allow.lower() and "hugo" not in allow.lower()
     assert json.loads(allow)["entries"][0]["kind"] == "PERSON"
     anon(tmp_path, "check", "quote.txt", cwd=repo, check=0)
-    # another key cannot use (or test guesses against) the allow-file
+    # another key cannot use (or test guesses against) the allow-file, nor read the map: it
+    # checks like a clone without the key (names a map could have drawn pass, others do not)
+    (repo / "quote2.txt").write_text("Une citation de Ysolde Kerbrat pour finir.\n", encoding="utf-8")
     other = _env(tmp_path, ANONYMIZER_KEY="a-different-key-of-enough-length")
-    anon(tmp_path, "check", "quote.txt", cwd=repo, env=other, check=1)
+    p = anon(tmp_path, "check", "quote.txt", "quote2.txt", cwd=repo, env=other, check=1)
+    assert p.stdout.splitlines() == ["quote2.txt:1:17 PERSON Y••• K•••"]
+    assert "made with another key" in p.stderr and p.stderr.count("no project key here") == 1
 
 
 def test_staged_key_and_map_refused(tmp_path, project):

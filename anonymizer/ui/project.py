@@ -30,6 +30,11 @@ from ..render.pseudonyms import SEALED_FORMAT
 from ..render.redaction import key_id, preview
 
 ALLOW_FORMAT = "anonymizer-allowlist-v1"
+KEYLESS_NOTE = ("no project key here: checked for a staged key or map, and for phone numbers, "
+                "e-mails, URLs and names that do not look like fakes (fiction-range numbers, "
+                "example.com/.org/.net and names from the fake-name lists pass); without the key "
+                "({env}) a real name that is also in those lists cannot be told from a fake, nor "
+                "an accepted finding read")
 _KEY_NAME = re.compile(r"(^|[._-])(anonymi[sz]er)?[._-]?key$|\.key$", re.I)
 
 
@@ -76,19 +81,28 @@ class Project:
 
     def __init__(self, cfg: Config, key_file: str | None = None, need_key: bool = False,
                  ner: bool | None = None):
+        from ..config import MissingKey
         from ..settings import Settings
         self.cfg = cfg
         self.notes: list[str] = []
-        settings = Settings.create(cfg, key_file=key_file, ner=ner, keep_pseudonyms=True)
+        try:
+            settings = Settings.create(cfg, key_file=key_file, ner=ner, keep_pseudonyms=True)
+        except MissingKey:
+            if need_key:   # fix / allow / reveal: the project's key, never a new one
+                raise
+            # a clone or CI without the key: check what can be checked without the map
+            import secrets
+            settings = Settings.create(cfg, key=secrets.token_bytes(32), ner=ner,
+                                       keep_pseudonyms=True).but(stable_key=False, map_path=None)
         if need_key and not settings.stable_key:
-            raise InputError("no key: run `anonymize init`, or set ANONYMIZER_KEY, or pass --key-file")
+            raise InputError(f"no key: export {cfg.env_name}=… or pass --key-file; for a new "
+                             "project, `anonymize init --key-file ~/.config/anonymizer/NAME.key`")
         af = cfg.effective_allow_file
         data = load_allow_file(af)
         allowed = frozenset()
         if data["entries"]:
             if not settings.stable_key:
-                self.notes.append(f"{cfg.rel(af)}: no key, so accepted findings cannot be "
-                                  "recognised (run with the project key)")
+                pass   # said once, in KEYLESS_NOTE
             elif data.get("key_id") and data["key_id"] != key_id(settings.key):
                 self.notes.append(f"{cfg.rel(af)}: made with another key; ignored")
             else:
@@ -106,10 +120,12 @@ class Project:
                 readable = False
         if self.pmap is None:
             self.pmap = self.settings.but(map_path=None).pseudonym_map()
-        if not readable:
+        self.keyless = not readable
+        if self.keyless:
             # without the map, a fake is recognised by its look: a number or an address
-            # reserved for fiction
+            # reserved for fiction, a name every token of which a map could have drawn
             self.settings = self.settings.but(keep_reserved=True)
+            self.notes.append(KEYLESS_NOTE.format(env=cfg.env_name))
 
     @property
     def key(self) -> bytes:
@@ -213,7 +229,7 @@ class Project:
             return None
         if self.stable and len(self.key) >= 16 and self.key in data:
             return "it contains the anonymizer key"
-        env = os.environ.get("ANONYMIZER_KEY")
+        env = os.environ.get(self.cfg.env_name)
         if env and len(env) >= 16 and env.encode() in data:
             return "it contains the anonymizer key"
         if data[:1] == b"{" and b"key_id" in data[:4096]:
@@ -289,11 +305,16 @@ def reveal_text(text: str, pmap) -> tuple[str, int]:
         rx = regex.compile(rf"(?<![\p{{L}}\p{{M}}\p{{N}}_])(?:{body})(?![\p{{L}}\p{{M}}\p{{N}}_])",
                            regex.IGNORECASE)
 
-        def name_sub(m):
-            real = names.get(fold(m.group()))
+        # matched on the folded text (same length), so an accented fake (Prévost) is found
+        out, last = [], 0
+        for m in rx.finditer(fold(text)):
+            real = names.get(m.group())
             if real is None:
-                return m.group()
-            return case_like(m.group(), real[:1].upper() + real[1:] if m.group()[:1].isupper() else real)
-        text, n = rx.subn(name_sub, text)
-        count += n
+                continue
+            orig = text[m.start():m.end()]
+            out += [text[last:m.start()],
+                    case_like(orig, real[:1].upper() + real[1:] if orig[:1].isupper() else real)]
+            last = m.end()
+            count += 1
+        text = "".join(out) + text[last:]
     return text, count
