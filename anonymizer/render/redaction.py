@@ -113,15 +113,27 @@ def fake_name_pool() -> frozenset[str]:
 
 
 def fiction_phone(value: str) -> bool:
+    """Is ``value`` in a range reserved for fiction: as an international number, or — written
+    nationally (``06 39 98 …``) — in the national format of a region that has such ranges."""
     from .pseudonyms import fiction_ranges
-    try:
-        num = phonenumbers.parse(value if value.strip().startswith("+") else "+" + value.strip().lstrip("0"), None)
-    except phonenumbers.NumberParseException:
-        return False
-    region = phonenumbers.region_code_for_number(num)
-    nsn = phonenumbers.national_significant_number(num)
-    return any(nsn.startswith(str(r["prefix"])) and int(r.get("length", 0)) == len(nsn)
-               for r in fiction_ranges().get(region, []))
+    ranges = fiction_ranges()
+    v = value.strip()
+    tries = [(v if v.startswith("+") else "+" + v.lstrip("0"), None)]
+    if not v.startswith(("+", "00")):
+        tries += [(v, region) for region in ranges]
+    for text, region in tries:
+        try:
+            num = phonenumbers.parse(text, region)
+        except phonenumbers.NumberParseException:
+            continue
+        nsn = phonenumbers.national_significant_number(num)
+        # fiction numbers are often invalid (07700 900xxx): the region from the country code
+        where = region or phonenumbers.region_code_for_number(num) or \
+            phonenumbers.region_code_for_country_code(num.country_code)
+        if any(nsn.startswith(str(r["prefix"])) and int(r.get("length", 0)) == len(nsn)
+               for r in ranges.get(where, [])):
+            return True
+    return False
 
 
 def reserved_domain(value: str) -> bool:
