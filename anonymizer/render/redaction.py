@@ -86,10 +86,7 @@ def is_fake(kind: str, value: str, fakes: dict, reserved: bool = False) -> bool:
     the map cannot be read: a check run without the key)."""
     if kind == PERSON:
         toks = [fold(t) for t in name_tokens(value)]
-        # ui/project.py (no key): a name every token of which a map could have drawn
-        pool = fake_name_pool() if reserved else frozenset()
-        return bool(toks) and all(t in fakes["names"] or (pool and all(
-            p in pool for p in t.split("-"))) for t in toks)
+        return bool(toks) and all(t in fakes["names"] for t in toks)
     if kind == PHONE:
         d = "".join(_DIGITS.findall(value))
         return (len(d) >= 8 and d[-9:] in fakes["phones"]) or (reserved and fiction_phone(value))
@@ -99,10 +96,19 @@ def is_fake(kind: str, value: str, fakes: dict, reserved: bool = False) -> bool:
     return False
 
 
+def looks_like_fake_name(value: str) -> bool:
+    """Could a map have handed out ``value``?  Every token (``Luc-Pierre``: each part) is in
+    :func:`fake_name_pool`.  What a check without the map can say of a name: a real name in
+    those lists looks like a fake too."""
+    pool = fake_name_pool()
+    toks = [fold(t) for t in name_tokens(value)]
+    return bool(toks) and all(p in pool for t in toks for p in t.split("-"))
+
+
 @lru_cache(maxsize=1)
 def fake_name_pool() -> frozenset[str]:
     """Every name token a map can hand out (folded): the Faker lists of every supported
-    language, and one-letter labels; compounds (``Luc-Pierre``) are tokens of these."""
+    language, and one-letter labels."""
     from ..language import LANGUAGES
     from .pseudonyms import faker_names
     pool = {chr(c) for c in range(ord("a"), ord("z") + 1)}

@@ -9,6 +9,8 @@ in the others).  Findings are what the run would replace; the run itself leaves 
   for fiction, e-mails/URLs on example.com/.org/.net): a fixed file stays clean when edited;
 - accepted findings: words in the config's ``allow`` list, and keyed hashes in the allow-file;
 - kinds the policy keeps.
+Without the map (no key: pre-commit.ci; the key alone: a teammate's clone, CI), a check also
+takes for fakes the names a map could have drawn (``looks_like_fake_name``), and says so once.
 
 Nothing here ever prints a real value: reports carry :func:`preview` (redacted) only.
 """
@@ -27,14 +29,14 @@ from ..errors import InputError, KeyProblem
 from ..formats.base import split_lines
 from ..io import atomic_write_bytes, atomic_write_text, encode_text, read_input
 from ..render.pseudonyms import SEALED_FORMAT
-from ..render.redaction import key_id, preview
+from ..detect.base import PERSON
+from ..render.redaction import key_id, looks_like_fake_name, preview
 
 ALLOW_FORMAT = "anonymizer-allowlist-v1"
-KEYLESS_NOTE = ("no project key here: checked for a staged key or map, and for phone numbers, "
-                "e-mails, URLs and names that do not look like fakes (fiction-range numbers, "
-                "example.com/.org/.net and names from the fake-name lists pass); without the key "
-                "({env}) a real name that is also in those lists cannot be told from a fake, nor "
-                "an accepted finding read")
+LOOK_NOTE = ("{why}: checked for a staged key or map, and for phone numbers, e-mails, URLs and "
+             "names that do not look like fakes (fiction-range numbers, example.com/.org/.net and "
+             "names from the fake-name lists pass); a real name in those lists cannot be told "
+             "from a fake without the map{more}")
 _KEY_NAME = re.compile(r"(^|[._-])(anonymi[sz]er)?[._-]?key$|\.key$", re.I)
 
 
@@ -102,30 +104,36 @@ class Project:
         allowed = frozenset()
         if data["entries"]:
             if not settings.stable_key:
-                pass   # said once, in KEYLESS_NOTE
+                pass   # said once, in LOOK_NOTE
             elif data.get("key_id") and data["key_id"] != key_id(settings.key):
                 self.notes.append(f"{cfg.rel(af)}: made with another key; ignored")
             else:
                 allowed = frozenset(e["hash"] for e in data["entries"])
         self.settings = settings.but(allow_hashes=allowed)
         self.pmap = None
-        readable = settings.stable_key
-        if settings.stable_key and settings.map_path is not None and settings.map_path.is_file():
+        why = None if settings.stable_key else f"no project key here ({cfg.env_name})"
+        mp = settings.map_path
+        if settings.stable_key and mp is not None and mp.is_file():
             try:
                 self.pmap = self.settings.pseudonym_map()
             except KeyProblem as exc:
                 if need_key:   # fix / reveal / allow cannot work without the right map
                     raise
-                self.notes.append(f"{exc}; pseudonyms already in the files cannot be recognised")
-                readable = False
+                why = str(exc)
+        elif settings.stable_key:   # a teammate's clone, CI: the key without the map
+            why = f"the project's map is not here ({cfg.shown('map', cfg.effective_map)})"
         if self.pmap is None:
             self.pmap = self.settings.but(map_path=None).pseudonym_map()
-        self.keyless = not readable
-        if self.keyless:
-            # without the map, a fake is recognised by its look: a number or an address
-            # reserved for fiction, a name every token of which a map could have drawn
-            self.settings = self.settings.but(keep_reserved=True)
-            self.notes.append(KEYLESS_NOTE.format(env=cfg.env_name))
+        self.keyless = not settings.stable_key
+        # a number or an address reserved for fiction is never personal data: kept, map or
+        # not (a teammate's fix leaves the author's fake numbers alone); without the map a
+        # check also judges names by look (see scan)
+        self.settings = self.settings.but(keep_reserved=True)
+        self.mapless = why is not None
+        self.names_by_look = self.mapless and not need_key   # check / scan only
+        if self.names_by_look:
+            self.notes.append(LOOK_NOTE.format(
+                why=why, more=", nor an accepted finding read" if self.keyless else ""))
 
     @property
     def key(self) -> bytes:
@@ -182,6 +190,8 @@ class Project:
         hits = []
         for res in results:
             hits += self._hits(res, inputs)
+        if self.names_by_look:   # a name a map could have drawn may be a fake: not a finding
+            hits = [h for h in hits if h.kind != PERSON or not looks_like_fake_name(h.value)]
         return hits, errors
 
     def fix(self, files) -> tuple[list[tuple[Path, int]], list[str]]:
