@@ -119,7 +119,6 @@ def init_cmd(key_file, force, config_path):
     click.echo(f"anonymize: created a key in {shown} (mode 0600); keep it out of the repository "
                "and back it up: without it pseudonyms cannot be reproduced; share it with your "
                "team through a secret manager", err=True)
-    _new_map(cfg, key_file, target)
     if _inside(target, cfg.root):
         click.echo(f"anonymize: warning: {shown} is inside the project folder; make sure it is "
                    "never committed (the check hook refuses it)", err=True)
@@ -135,18 +134,6 @@ def init_cmd(key_file, force, config_path):
                    err=True)
     if os.environ.get(cfg.env_name):
         click.echo(f"anonymize: note: {cfg.env_name} is set and takes precedence over key files", err=True)
-
-
-def _new_map(cfg, key_file, target: Path) -> None:
-    """An empty map beside the new key (or where the configuration puts it), sealed with it:
-    a machine with the map knows every real value pseudonymised there, so its checks are
-    full ones; a machine with the key alone (a teammate's clone, CI) judges names by look."""
-    from ..config import Config
-    from ..settings import Settings
-    mp = cfg.map_path if cfg.map_path is not None else Config(
-        root=cfg.root, key_file=target).effective_map
-    settings = Settings.create(cfg, key_file=str(target), map_path=mp)
-    settings.save_map(settings.but(map_path=None).pseudonym_map())
 
 
 def _inside(path: Path, root: Path) -> bool:

@@ -9,8 +9,10 @@ in the others).  Findings are what the run would replace; the run itself leaves 
   for fiction, e-mails/URLs on example.com/.org/.net): a fixed file stays clean when edited;
 - accepted findings: words in the config's ``allow`` list, and keyed hashes in the allow-file;
 - kinds the policy keeps.
-Without the map (no key: pre-commit.ci; the key alone: a teammate's clone, CI), a check also
-takes for fakes the names a map could have drawn (``looks_like_fake_name``), and says so once.
+``check`` and ``scan`` guard files that should hold fakes only, which may come from a teammate's
+machine (whose map this one does not have) or be checked without any map (no key:
+pre-commit.ci; the key alone: CI): they also take for fakes the names a map could have drawn
+(``looks_like_fake_name``) unless this map knows them as real, and say so once without a map.
 
 Nothing here ever prints a real value: reports carry :func:`preview` (redacted) only.
 """
@@ -125,15 +127,16 @@ class Project:
         if self.pmap is None:
             self.pmap = self.settings.but(map_path=None).pseudonym_map()
         self.keyless = not settings.stable_key
-        # a number or an address reserved for fiction is never personal data: kept, map or
-        # not (a teammate's fix leaves the author's fake numbers alone); without the map a
-        # check also judges names by look (see scan)
-        self.settings = self.settings.but(keep_reserved=True)
-        self.mapless = why is not None
-        self.names_by_look = self.mapless and not need_key   # check / scan only
-        if self.names_by_look:
-            self.notes.append(LOOK_NOTE.format(
-                why=why, more=", nor an accepted finding read" if self.keyless else ""))
+        # check / scan guard files that should hold fakes only, made on this machine or on a
+        # teammate's (whose fakes this map does not know): a fake is recognised by its look
+        # too — a number or an address reserved for fiction, a name a map could have drawn
+        # (see scan) — and said once when there is no map to recognise any by
+        self.by_look = not need_key
+        if self.by_look:
+            self.settings = self.settings.but(keep_reserved=True)
+            if why is not None:
+                self.notes.append(LOOK_NOTE.format(
+                    why=why, more=", nor an accepted finding read" if self.keyless else ""))
 
     @property
     def key(self) -> bytes:
@@ -190,9 +193,16 @@ class Project:
         hits = []
         for res in results:
             hits += self._hits(res, inputs)
-        if self.names_by_look:   # a name a map could have drawn may be a fake: not a finding
-            hits = [h for h in hits if h.kind != PERSON or not looks_like_fake_name(h.value)]
+        if self.by_look:   # a name a map could have drawn, and not a real one it knows
+            hits = [h for h in hits if h.kind != PERSON or not looks_like_fake_name(h.value)
+                    or self._known_real(h.value)]
         return hits, errors
+
+    def _known_real(self, name: str) -> bool:
+        """Is a token of ``name`` a real first name or surname this machine's map holds?"""
+        from ..textutil import fold, name_tokens
+        tables = [self.pmap.entries.get(k, {}) for k in ("first", "last")]
+        return any(fold(t) in table for t in name_tokens(name) for table in tables)
 
     def fix(self, files) -> tuple[list[tuple[Path, int]], list[str]]:
         """Rewrite ``files`` with the project map (verified first: nothing is written unless
