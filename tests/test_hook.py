@@ -396,3 +396,13 @@ def test_fresh_clone_with_shared_key_gives_the_authors_pseudonyms(tmp_path):
     anon(tmp_path, "check", "more.txt", "chat.txt", cwd=clone, env=mate, check=0)
     shutil.copy(clone / "more.txt", origin / "more2.txt")
     anon(tmp_path, "check", "more2.txt", cwd=origin, env=author, check=0)
+    # the teammate edits the author's committed file: the fix replaces the new real values
+    # and leaves the author's fakes (their map is not here) as they are
+    with open(clone / "chat.txt", "a", encoding="utf-8") as fh:
+        fh.write("23/01/2025, 10:00 - Ysolde Kerbrat: je suis au 07 98 76 54 32\n")
+    before = (origin / "chat.txt").read_bytes()
+    anon(tmp_path, "fix", "chat.txt", cwd=clone, env=ci, check=1)
+    after = (clone / "chat.txt").read_bytes()
+    assert after.startswith(before) and b"Kerbrat" not in after and b"54 32" not in after
+    fake_phone = expected.splitlines()[0].rsplit(b"? ", 1)[1]        # the same number's fake
+    assert after.splitlines()[-1].endswith(b"je suis au " + fake_phone)

@@ -33,6 +33,7 @@ from ..io import atomic_write_bytes, atomic_write_text, encode_text, read_input
 from ..render.pseudonyms import SEALED_FORMAT
 from ..detect.base import PERSON
 from ..render.redaction import key_id, looks_like_fake_name, preview
+from ..textutil import fold
 
 ALLOW_FORMAT = "anonymizer-allowlist-v1"
 LOOK_NOTE = ("{why}: checked for a staged key or map, and for phone numbers, e-mails, URLs and "
@@ -147,7 +148,7 @@ class Project:
         return self.settings.stable_key
 
     # ------------------------------------------------------------------ one run over files
-    def _run(self, files, pmap, verify: bool):
+    def _run(self, files, pmap, verify: bool, keep: frozenset[str] = frozenset()):
         """(results, {file name: (path, decoded)}, errors) of one run over the selected,
         non-empty, readable ``files`` (every format, detected from the content)."""
         from ..pipeline.documents import open_documents
@@ -165,7 +166,8 @@ class Project:
             inputs[str(f)] = (Path(f), dec)
         if not items:
             return [], inputs, errors
-        settings = self.settings.but(verify=verify, collect=True, map_path=None)
+        settings = self.settings.but(verify=verify, collect=True, map_path=None,
+                                     allow_words=self.settings.allow_words | keep)
         results = run(settings.engine(pmap), open_documents(items), settings.executor())
         return results, inputs, errors
 
@@ -200,14 +202,15 @@ class Project:
 
     def _known_real(self, name: str) -> bool:
         """Is a token of ``name`` a real first name or surname this machine's map holds?"""
-        from ..textutil import fold, name_tokens
+        from ..textutil import name_tokens
         tables = [self.pmap.entries.get(k, {}) for k in ("first", "last")]
         return any(fold(t) in table for t in name_tokens(name) for table in tables)
 
     def fix(self, files) -> tuple[list[tuple[Path, int]], list[str]]:
         """Rewrite ``files`` with the project map (verified first: nothing is written unless
         every file passes); returns ([(file, replacements)] of the files changed, errors)."""
-        results, inputs, errors = self._run(files, self.pmap, verify=True)
+        results, inputs, errors = self._run(files, self.pmap, verify=True,
+                                            keep=self._committed_fakes(files))
         changed = []
         for res in results:
             names = [n for n, _ in res.outputs()]
@@ -223,6 +226,31 @@ class Project:
             data = res.encoded(dec.encoding) if res.doc.lines_based else None
             atomic_write_bytes(path, data or encode_text(text, dec.encoding))
         return [(path, n) for path, _, _, _, n in changed], errors
+
+    def _committed_fakes(self, files) -> frozenset[str]:
+        """Values a fix leaves as they are in files already committed: those that look like
+        fakes (a name a map could have drawn, a fiction number, an example.com address) and
+        are in the file's committed version — fakes made on a teammate's machine, whose map
+        this one does not have, so editing a shared file does not re-pseudonymise its people.
+        A new real name that could be a fake is replaced unless the committed file has it."""
+        from ..render.redaction import is_fake
+        heads = {}
+        for f in files:
+            head = _committed(Path(f))
+            if head is not None and self.cfg.selected(f):
+                heads[Path(f).resolve()] = head
+        if not heads:
+            return frozenset()
+        none = {"names": set(), "phones": set(), "other": set()}
+        hits, _ = self.scan(list(heads))
+        keep = set()
+        for h in hits:
+            fake = (looks_like_fake_name(h.value) if h.kind == PERSON
+                    else is_fake(h.kind, h.value, none, reserved=True))
+            head = heads.get(Path(h.path).resolve()) or heads.get((self.cfg.root / h.path).resolve())
+            if fake and head is not None and h.value in head:
+                keep.add(" ".join(fold(h.value).split()))
+        return frozenset(keep)
 
     def save_map(self) -> Path:
         mp = self.cfg.effective_map
@@ -266,6 +294,21 @@ class Project:
 
 
 # ---------------------------------------------------------------------- helpers
+def _committed(path: Path) -> str | None:
+    """The text of ``path`` in the git commit HEAD, or None (no git, not tracked, binary)."""
+    import subprocess
+    try:
+        p = subprocess.run(["git", "show", f"HEAD:./{path.name}"], cwd=path.resolve().parent,
+                           capture_output=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if p.returncode != 0:
+        return None
+    try:
+        return p.stdout.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+
 
 def _line_starts(text: str) -> list[int]:
     out, pos = [], 0
