@@ -217,10 +217,13 @@ def scan_cmd(paths, as_json, no_ner, key_file, config_path):
 @_CONFIG_OPT
 @_guard
 def check_cmd(paths, as_json, no_ner, key_file, config_path):
-    """Pre-commit entry: fail (exit 1) on personal data, or on a staged key or map file.
+    """Pre-commit entry without the key (CI, pre-commit.ci): fail (exit 1) on personal data,
+    or on a staged key or map file; changes nothing.
 
     Every file given is checked for the key and the map; the files matching the configured
-    include/exclude globs are scanned for personal data.
+    include/exclude globs are scanned for personal data.  Fakes are recognised by the map and
+    by their look (fiction-range numbers, example.com/.org/.net, names a map could have drawn,
+    unless the map here knows them as real): a real name that could be a fake passes.
     """
     project = _project(config_path, key_file, ner=False if no_ner else None)
     files = [Path(p) for p in paths if Path(p).is_file()]
