@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_hook import ANONYMIZE, CHAT, _env, anon
+from .test_hook import ANONYMIZE, CHAT, user_env, anon
 
 NO_KEY = "no key given"
 
@@ -23,12 +23,12 @@ def _one_line(p) -> str:
 
 
 def _keyed(tmp_path, **extra):
-    return _env(tmp_path, ANONYMIZER_KEY="cli-test-key-0123456789abcdef", **extra)
+    return user_env(tmp_path, ANONYMIZER_KEY="cli-test-key-0123456789abcdef", **extra)
 
 
 # ---------------------------------------------------------------------- usage and help
 def test_bare_anonymize_prints_a_short_usage(tmp_path):
-    p = subprocess.run([ANONYMIZE], cwd=tmp_path, env=_env(tmp_path), capture_output=True,
+    p = subprocess.run([ANONYMIZE], cwd=tmp_path, env=user_env(tmp_path), capture_output=True,
                        text=True, timeout=120)
     assert p.returncode == 2 and p.stdout == ""
     lines = p.stderr.strip().splitlines()
@@ -120,7 +120,7 @@ def test_in_place_without_contacts_cannot_tell(tmp_path):
 def test_no_key_note_after_a_success_only_and_summary_without_zero_counts(tmp_path):
     src = tmp_path / "chat.txt"
     src.write_text("22/01/2025, 18:43 - Jean Dupont: Salut Marie\n", encoding="utf-8")
-    env = _env(tmp_path)                                             # no key anywhere
+    env = user_env(tmp_path)                                             # no key anywhere
     p = anon(tmp_path, str(src), str(tmp_path / "out.txt"), "--no-ner", cwd=tmp_path, env=env,
              check=0)
     lines = p.stderr.strip().splitlines()
@@ -159,7 +159,7 @@ def _repo(tmp_path, conf: str | None = None) -> Path:
 
 def test_init_writes_the_key_path_every_teammate_can_use(tmp_path):
     home = tmp_path / "home"
-    env = _env(tmp_path, HOME=str(home))
+    env = user_env(tmp_path, HOME=str(home))
     # in the home folder: ~/… (the shell expanded ~ before init saw it)
     repo = _repo(tmp_path)
     anon(tmp_path, "init", "--key-file", str(home / ".config/anonymizer/ds.key"), cwd=repo,
@@ -181,7 +181,7 @@ def test_init_writes_the_key_path_every_teammate_can_use(tmp_path):
 
 def test_a_project_that_names_a_key_gets_it_from_a_teammate(tmp_path):
     home = tmp_path / "home"
-    env = _env(tmp_path, HOME=str(home))
+    env = user_env(tmp_path, HOME=str(home))
     repo = _repo(tmp_path, 'key_file = "~/.config/anonymizer/ds.key"\n')
     (repo / "chat.txt").write_text(CHAT, encoding="utf-8")
     # fix needs the key: the error says how to get it, by the path as written
@@ -197,7 +197,7 @@ def test_a_project_that_names_a_key_gets_it_from_a_teammate(tmp_path):
     assert (home / ".config/anonymizer/ds.key").is_file()
     # so does `anonymize IN OUT` in the project
     line = _one_line(anon(tmp_path, "chat.txt", "out.txt", cwd=repo,
-                          env=_env(tmp_path, HOME=str(tmp_path / "elsewhere")), check=2))
+                          env=user_env(tmp_path, HOME=str(tmp_path / "elsewhere")), check=2))
     assert "ask a teammate" in line
 
 
@@ -210,13 +210,13 @@ def test_key_env_names_the_variable_holding_the_key(tmp_path):
     (repo / "b.txt").write_text(CHAT, encoding="utf-8")
     kf = tmp_path / "k.key"
     kf.write_text(key + "\n")
-    anon(tmp_path, "fix", "a.txt", cwd=repo, env=_env(tmp_path, DATASET_KEY=key), check=1)
-    anon(tmp_path, "fix", "b.txt", "--key-file", str(kf), cwd=repo, env=_env(tmp_path), check=1)
+    anon(tmp_path, "fix", "a.txt", cwd=repo, env=user_env(tmp_path, DATASET_KEY=key), check=1)
+    anon(tmp_path, "fix", "b.txt", "--key-file", str(kf), cwd=repo, env=user_env(tmp_path), check=1)
     assert (repo / "a.txt").read_bytes() == (repo / "b.txt").read_bytes()
     assert b"Dupont" not in (repo / "a.txt").read_bytes()
     # ANONYMIZER_KEY is not that project's variable
     line = _one_line(anon(tmp_path, "fix", "a.txt", cwd=repo,
-                          env=_env(tmp_path, ANONYMIZER_KEY=key), check=2))
+                          env=user_env(tmp_path, ANONYMIZER_KEY=key), check=2))
     assert "DATASET_KEY is not set" in line
     (repo / ".anonymizer.toml").write_text('key_env = "$DATASET_KEY"\n', encoding="utf-8")
     with pytest.raises(InputError, match="key_env must be the name of an environment variable"):

@@ -21,7 +21,7 @@ PLAINTEXT = ("Jean", "Dupont", "Marie", "Lefèvre", "12 34 56", "0612345678", "j
 ENV_KEY = "env-secret-key-0123456789abcdef-DO-NOT-PRINT"
 
 
-def _env(tmp_path, **extra):
+def user_env(tmp_path, **extra):
     env = dict(os.environ)
     env.pop("ANONYMIZER_KEY", None)
     env["ANONYMIZER_HOME"] = str(tmp_path / "home")   # never touch the real user config dir
@@ -38,7 +38,7 @@ def anon(tmp_path, *args, cwd, env=None, check=None):
     """The real CLI, in-process (spaCy loads once for the whole module)."""
     from click.testing import CliRunner
     from anonymizer.ui.cli import main
-    env = env or _env(tmp_path)
+    env = env or user_env(tmp_path)
     old = os.getcwd()
     os.chdir(cwd)
     try:
@@ -54,7 +54,7 @@ def anon(tmp_path, *args, cwd, env=None, check=None):
 
 def anon_process(tmp_path, *args, cwd, env=None):
     assert ANONYMIZE, "the anonymize command is not installed"
-    return subprocess.run([ANONYMIZE, *args], cwd=cwd, env=env or _env(tmp_path),
+    return subprocess.run([ANONYMIZE, *args], cwd=cwd, env=env or user_env(tmp_path),
                           capture_output=True, text=True, timeout=600)
 
 
@@ -113,7 +113,7 @@ def test_init_key_is_private_and_env_key_never_printed(tmp_path, project):
     again = anon(tmp_path, "init", cwd=repo)
     assert again.returncode == 2 and "already exists" in again.stderr
     (repo / "chat.txt").write_text(CHAT, encoding="utf-8")
-    env = _env(tmp_path, ANONYMIZER_KEY=ENV_KEY)
+    env = user_env(tmp_path, ANONYMIZER_KEY=ENV_KEY)
     outs = [anon(tmp_path, *args, cwd=repo, env=env)
             for args in (("scan", "--json", "."), ("check", "chat.txt"), ("init", "--key-file", str(tmp_path / "k2")))]
     for p in outs:
@@ -179,7 +179,7 @@ def test_check_fix_allow_reveal(tmp_path, project):
     # another key cannot use (or test guesses against) the allow-file, nor read the map: it
     # checks like a clone without the key (names a map could have drawn pass, others do not)
     (repo / "quote2.txt").write_text("Une citation de Ysolde Kerbrat pour finir.\n", encoding="utf-8")
-    other = _env(tmp_path, ANONYMIZER_KEY="a-different-key-of-enough-length")
+    other = user_env(tmp_path, ANONYMIZER_KEY="a-different-key-of-enough-length")
     p = anon(tmp_path, "check", "quote.txt", "quote2.txt", cwd=repo, env=other, check=1)
     assert p.stdout.splitlines() == ["quote2.txt:1:17 PERSON Y••• K•••"]
     assert "made with another key" in p.stderr and p.stderr.count("checked for a staged key") == 1
@@ -241,7 +241,7 @@ def _hook_env(tmp_path, **extra):
     of the worktree is a .pth there, which PYTHONPATH does not read: the hook runs the copy
     pre-commit installed, asserted below).  ``PRE_COMMIT_HOME`` keeps the hook env in tmp."""
     import sysconfig
-    env = _env(tmp_path, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.org",
+    env = user_env(tmp_path, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.org",
                GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.org",
                PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"), PIP_NO_DEPS="1",
                PYTHONPATH=sysconfig.get_paths()["purelib"], **extra)
@@ -339,8 +339,8 @@ def test_fresh_clone_with_shared_key_gives_the_authors_pseudonyms(tmp_path):
     data; a teammate's fresh clone, with the same key as ANONYMIZER_KEY (CI) or at the same ~
     path, runs the hooks' commands and gets the author's pseudonyms, byte for byte."""
     author_home, mate_home = tmp_path / "author", tmp_path / "mate"
-    author = _env(tmp_path, HOME=str(author_home))
-    mate = _env(tmp_path, HOME=str(mate_home))
+    author = user_env(tmp_path, HOME=str(author_home))
+    mate = user_env(tmp_path, HOME=str(mate_home))
     origin = tmp_path / "origin"
     origin.mkdir()
     _git(origin, "init", "-q", ".")
@@ -352,7 +352,7 @@ def test_fresh_clone_with_shared_key_gives_the_authors_pseudonyms(tmp_path):
     (origin / "chat.txt").write_text(CHAT, encoding="utf-8")
     anon(tmp_path, "fix", "chat.txt", cwd=origin, env=author, check=1)
     anon(tmp_path, "check", "chat.txt", cwd=origin, env=author, check=0)
-    gitenv = _env(tmp_path, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.org",
+    gitenv = user_env(tmp_path, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.org",
                   GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.org")
     _git(origin, "add", ".anonymizer.toml", "chat.txt", env=gitenv)
     _git(origin, "commit", "-q", "-m", "data", env=gitenv)

@@ -96,10 +96,13 @@ def is_fake(kind: str, value: str, fakes: dict, reserved: bool = False) -> bool:
     return False
 
 
-def looks_like_fake_name(value: str) -> bool:
-    """Could a map have handed out ``value``?  Every token (``Luc-Pierre``: each part) is in
-    :func:`fake_name_pool`.  What a check without the map can say of a name: a real name in
-    those lists looks like a fake too."""
+def looks_fake(kind: str, value: str) -> bool:
+    """What a fake looks like when no map says (a check without the map, a file rewritten a
+    second time): a number reserved for fiction, an address on example.com/.org/.net, a name
+    every token (``Luc-Pierre``: each part) of which is in :func:`fake_name_pool` — so a real
+    name in those lists looks like a fake too."""
+    if kind != PERSON:
+        return is_fake(kind, value, {"names": (), "phones": (), "other": ()}, reserved=True)
     pool = fake_name_pool()
     toks = [fold(t) for t in name_tokens(value)]
     return bool(toks) and all(p in pool for t in toks for p in t.split("-"))

@@ -314,11 +314,10 @@ def _check_not_pseudonymised(results, name: str) -> None:
     people second pseudonyms, so it is refused (the first run's ``--map``, or ``--force``).
     A file with none of them cannot be told apart: names alone do not show it."""
     from ..detect.base import EMAIL, PHONE, URL
-    from ..render.redaction import is_fake
-    none = {"names": set(), "phones": set(), "other": set()}
+    from ..render.redaction import looks_fake
     contacts = [(rep.kind, rep.original) for r in results for _, rep in r.replacements
                 if rep.kind in (PHONE, EMAIL, URL)]
-    if contacts and all(is_fake(k, v, none, reserved=True) for k, v in contacts):
+    if contacts and all(looks_fake(k, v) for k, v in contacts):
         raise InputError(f"{name}: looks already pseudonymised (its {len(contacts)} phone "
                          "number(s), e-mail(s) and URL(s) are all fakes: fiction ranges, "
                          "example.com/.org/.net); rewriting it without the first run's map would "

@@ -12,7 +12,7 @@ in the others).  Findings are what the run would replace; the run itself leaves 
 ``check`` and ``scan`` guard files that should hold fakes only, which may come from a teammate's
 machine (whose map this one does not have) or be checked without any map (no key:
 pre-commit.ci; the key alone: CI): they also take for fakes the names a map could have drawn
-(``looks_like_fake_name``) unless this map knows them as real, and say so once without a map.
+(``render.redaction.looks_fake``) unless this map knows them as real, and say so once without a map.
 
 Nothing here ever prints a real value: reports carry :func:`preview` (redacted) only.
 """
@@ -32,7 +32,7 @@ from ..formats.base import split_lines
 from ..io import atomic_write_bytes, atomic_write_text, encode_text, read_input
 from ..render.pseudonyms import SEALED_FORMAT
 from ..detect.base import PERSON
-from ..render.redaction import key_id, looks_like_fake_name, preview
+from ..render.redaction import key_id, looks_fake, preview
 from ..textutil import fold
 
 ALLOW_FORMAT = "anonymizer-allowlist-v1"
@@ -196,7 +196,7 @@ class Project:
         for res in results:
             hits += self._hits(res, inputs)
         if self.by_look:   # a name a map could have drawn, and not a real one it knows
-            hits = [h for h in hits if h.kind != PERSON or not looks_like_fake_name(h.value)
+            hits = [h for h in hits if h.kind != PERSON or not looks_fake(PERSON, h.value)
                     or self._known_real(h.value)]
         return hits, errors
 
@@ -233,7 +233,6 @@ class Project:
         are in the file's committed version — fakes made on a teammate's machine, whose map
         this one does not have, so editing a shared file does not re-pseudonymise its people.
         A new real name that could be a fake is replaced unless the committed file has it."""
-        from ..render.redaction import is_fake
         heads = {}
         for f in files:
             head = _committed(Path(f))
@@ -241,12 +240,10 @@ class Project:
                 heads[Path(f).resolve()] = head
         if not heads:
             return frozenset()
-        none = {"names": set(), "phones": set(), "other": set()}
         hits, _ = self.scan(list(heads))
         keep = set()
         for h in hits:
-            fake = (looks_like_fake_name(h.value) if h.kind == PERSON
-                    else is_fake(h.kind, h.value, none, reserved=True))
+            fake = looks_fake(h.kind, h.value)
             head = heads.get(Path(h.path).resolve()) or heads.get((self.cfg.root / h.path).resolve())
             if fake and head is not None and h.value in head:
                 keep.add(" ".join(fold(h.value).split()))
