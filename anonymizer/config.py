@@ -4,6 +4,7 @@ Looked up from the working folder upwards (stopping at the repository root)::
 
     # .anonymizer.toml  (top-level keys, or the same keys under [tool.anonymizer])
     key_file = "~/.config/anonymizer/mydataset.key"   # default: the user config dir
+    key_env = "MYDATASET_KEY"     # the variable holding the key (default: ANONYMIZER_KEY)
     map = "~/.config/anonymizer/mydataset.map"        # default: beside the key file
     language = "fr"
     include = ["*.txt", "*.json", "*.jsonl", "*.csv"]
@@ -16,7 +17,15 @@ Looked up from the working folder upwards (stopping at the repository root)::
     policy = { IBAN = "redact", CITY = "keep" }   # per kind: replace (default) | redact | keep
     shift_dates = "auto"                    # or a multiple of 7 days, e.g. -28
 
-Relative paths are relative to the folder holding the configuration file; ``~`` expands.
+Relative paths are relative to the folder holding the configuration file; ``~`` expands to
+the home folder of whoever runs the command (so one committed file serves a whole team); no
+other expansion (``$VAR`` is not read: the key's variable is named by ``key_env``).  Paths are
+kept as written (``Config.written``) for messages and for ``anonymize init``.
+
+Where the key comes from, first match wins: ``--key-file``; the variable ``key_env`` names
+(``ANONYMIZER_KEY`` by default); the ``key_file``.  A configured key that is not on this
+machine raises :class:`MissingKey`, which says how to get the project's key (never to make a
+new one: that would give new pseudonyms).
 """
 from __future__ import annotations
 
@@ -36,7 +45,7 @@ else:  # pragma: no cover
 CONFIG_NAME = ".anonymizer.toml"
 DEFAULT_INCLUDE = ("*.txt", "*.json", "*.jsonl", "*.csv")
 DEFAULT_ALLOW_FILE = ".anonymizer-allow.json"
-KNOWN_KEYS = {"key_file", "map", "language", "include", "exclude", "extra_rules", "allow_file",
+KNOWN_KEYS = {"key_file", "key_env", "map", "language", "include", "exclude", "extra_rules", "allow_file",
               "allow", "encrypt_map", "ner", "policy", "shift_dates"}
 
 
@@ -49,11 +58,33 @@ def user_dir() -> Path:
     return Path(platformdirs.user_config_dir("anonymizer", appauthor=False))
 
 
+DEFAULT_KEY_ENV = "ANONYMIZER_KEY"
+
+
+class MissingKey(InputError):
+    """The configuration names a key that is not on this machine (a fresh clone, CI)."""
+
+
+def portable(path: Path, root: Path | None = None) -> str:
+    """``path`` as a committed configuration should hold it: relative to ``root`` when inside
+    it, ``~/…`` when in the home folder (never a user's expanded home), else absolute."""
+    path = Path(path).expanduser().absolute()
+    real = path.parent.resolve() / path.name
+    for base, prefix in ((root, ""), (Path.home(), "~/")):
+        if base is None:
+            continue
+        for p, b in ((path, Path(base).absolute()), (real, Path(base).resolve())):
+            if p.is_relative_to(b):
+                return prefix + p.relative_to(b).as_posix()
+    return path.as_posix()
+
+
 @dataclass
 class Config:
     root: Path                                  # the project folder (config file's folder)
     source: Path | None = None                  # the file it came from (None: defaults)
     key_file: Path | None = None
+    key_env: str | None = None                  # the variable holding the key
     map_path: Path | None = None
     language: str | None = None
     include: list[str] = field(default_factory=lambda: list(DEFAULT_INCLUDE))
@@ -65,6 +96,7 @@ class Config:
     ner: bool = True
     policy: dict = field(default_factory=dict)  # kind -> replace | redact | keep (issue 9)
     shift_dates: int | str | None = None        # days (multiple of 7) or "auto" (issue 9)
+    written: dict = field(default_factory=dict)  # setting -> path as written in the file
 
     # ------------------------------------------------------------------ paths
     @property
@@ -86,22 +118,47 @@ class Config:
     def effective_allow_file(self) -> Path:
         return self.allow_file or (self.root / DEFAULT_ALLOW_FILE)
 
+    @property
+    def env_name(self) -> str:
+        """The environment variable that holds the key."""
+        return self.key_env or DEFAULT_KEY_ENV
+
+    @property
+    def names_key(self) -> bool:
+        """Does the configuration name a project key (``key_file`` or ``key_env``)?"""
+        return self.key_file is not None or self.key_env is not None
+
+    def shown(self, setting: str, path: Path) -> str:
+        """A path for messages: as written in the configuration when it came from there."""
+        return self.written.get(setting) or portable(path, self.root)
+
     def key(self, key_file: str | None = None) -> tuple[bytes, bool]:
-        """(key, stable): --key-file, else $ANONYMIZER_KEY, else the configured key file."""
+        """(key, stable): --key-file, else $key_env (ANONYMIZER_KEY), else the configured key
+        file.  A configured key that is not here raises :class:`MissingKey`."""
         from .render.pseudonyms import load_key
         if key_file:
             try:
                 return load_key(key_file)
             except FileNotFoundError:
                 raise InputError(f"{key_file}: key file not found") from None
-        if os.environ.get("ANONYMIZER_KEY"):
-            return load_key(None)
+        if os.environ.get(self.env_name):
+            return load_key(None, env=self.env_name)
         kf = self.effective_key_file
-        if kf.is_file():
+        if kf.is_file() and (self.key_file is not None or self.key_env is None):
             return load_key(str(kf))
-        if self.key_file is not None:
-            raise InputError(f"{kf}: key file not found (run `anonymize init`)")
+        if self.names_key:
+            raise MissingKey(self.missing_key_message())
         return load_key(None)  # random, unstable
+
+    def missing_key_message(self) -> str:
+        """What to do when this project's key is not here: get it, never make a new one."""
+        where = (f"the key file {self.shown('key_file', self.key_file)} does not exist"
+                 if self.key_file is not None else f"{self.env_name} is not set")
+        put = (f"save it as {self.shown('key_file', self.key_file)} (mode 0600) or "
+               if self.key_file is not None else "")
+        return (f"this project's key is not on this machine ({where}): ask a teammate for the "
+                f"project key and {put}export {self.env_name}=…; `anonymize init` is only for "
+                f"a new project (a new key gives new pseudonyms)")
 
     # ------------------------------------------------------------------ files
     def rel(self, path: str | Path) -> str:
@@ -193,7 +250,7 @@ def _from_dict(data: dict, root: Path, source: Path | None) -> Config:
             return None
         if not isinstance(v, str):
             raise InputError(f"{source}: expected a path string, got {v!r}")
-        p = Path(os.path.expandvars(v)).expanduser()
+        p = Path(v).expanduser()
         return p if p.is_absolute() else root / p
 
     def strings(name):
@@ -207,7 +264,14 @@ def _from_dict(data: dict, root: Path, source: Path | None) -> Config:
         return v
 
     cfg = Config(root=root, source=source)
+    cfg.written = {k: data[k] for k in ("key_file", "map", "allow_file") if isinstance(data.get(k), str)}
     cfg.key_file = path(data.get("key_file"))
+    env = data.get("key_env")
+    if env is not None:
+        if not isinstance(env, str) or not env.replace("_", "a").isalnum() or env[:1].isdigit():
+            raise InputError(f"{source}: key_env must be the name of an environment variable "
+                             f"(e.g. key_env = \"MYDATASET_KEY\"), not {env!r}")
+        cfg.key_env = env
     cfg.map_path = path(data.get("map"))
     cfg.allow_file = path(data.get("allow_file"))
     lang = data.get("language")

@@ -14,13 +14,37 @@ from ..io import (Interrupted, atomic_write_bytes, check_structured, critical, e
                   install_signal_handlers, read_input, read_stream, restore_signal_handlers)
 
 
+SHORT_USAGE = """\
+usage: anonymize IN OUT [OPTIONS]         pseudonymise a chat export (- for stdin/stdout)
+       anonymize IN --in-place | --dry-run
+       anonymize init | scan | check | fix | allow | reveal  [ARGS]...
+Run 'anonymize --help' for every option, 'anonymize COMMAND --help' for a command."""
+
+
 class DefaultGroup(click.Group):
     """``anonymize IN OUT`` runs the default ``run`` command; other words are subcommands."""
 
     def parse_args(self, ctx, args):
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+        if not args:   # bare `anonymize`: a short usage, not the whole help in one line
+            click.echo(SHORT_USAGE, err=True)
+            ctx.exit(2)
+        if args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
             args = ["run"] + list(args)
         return super().parse_args(ctx, args)
+
+    def format_usage(self, ctx, formatter):
+        formatter.write_usage("anonymize", "IN OUT [OPTIONS]")
+        formatter.write_usage("anonymize", "COMMAND [ARGS]...", prefix="   or: ")
+
+    def format_options(self, ctx, formatter):
+        """The default command's options first (``anonymize IN OUT --lang fr``), then the
+        group's own and the subcommands."""
+        run_cmd = self.commands["run"]
+        run_ctx = click.Context(run_cmd, info_name="anonymize", parent=ctx)
+        rows = [p.get_help_record(run_ctx) for p in run_cmd.params if isinstance(p, click.Option)]
+        with formatter.section("Options of anonymize IN OUT"):
+            formatter.write_dl([r for r in rows if r])
+        super().format_options(ctx, formatter)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         """Usage errors as one line (``anonymize: error: …``), exit 2, like every other error."""
@@ -73,12 +97,15 @@ def _check_rules_option(ctx, param, value):
 @main.command("run")
 @click.argument("src", type=click.Path(allow_dash=True))
 @click.argument("dst", type=click.Path(allow_dash=True), required=False)
-@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Force the input format (default: auto-detect).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Force the input format (default: auto-detect); plain on a file detected as another "
+              "format needs --force.")
 @click.option("--lang", help="Language of the chat (fr, en, de, es, it, pt, nl); default: detected.")
-@click.option("--key-file", type=click.Path(dir_okay=False), help="Secret key file (else $ANONYMIZER_KEY, else a random key for this run).")
+@click.option("--key-file", type=click.Path(dir_okay=False), help="Secret key file (else $ANONYMIZER_KEY, else the project's key, else a random key for this run).")
 @click.option("--map", "map_path", type=click.Path(dir_okay=False), help="Pseudonym map to load and extend (JSON, written 0600).")
-@click.option("--in-place", is_flag=True, help="Rewrite SRC itself.")
-@click.option("--force", is_flag=True, help="Overwrite DST if it exists.")
+@click.option("--in-place", is_flag=True, help="Rewrite SRC itself (a file that looks already "
+              "pseudonymised needs the first run's --map, or --force).")
+@click.option("--force", is_flag=True, help="Overwrite DST if it exists; also run --format plain "
+              "on a chat export, or --in-place on a file that looks already pseudonymised.")
 @click.option("--no-ner", is_flag=True, help="Skip spaCy name recognition (participants, phones, URLs, e-mails only).")
 @click.option("--no-verify", is_flag=True, help="Skip the post-scan of the output (only if you know why).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary on stderr.")
@@ -200,7 +227,10 @@ def _run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_ve
         ner=False if no_ner else None, verify=False if no_verify else None,
         policy=ui.get("policy"), shift_dates=ui.get("shift_dates"), jobs=ui.get("jobs") or 1,
         dask=ui.get("dask"), name_rules=(ui["rules"],) if ui.get("rules") else None,
-        batch_size=ui.get("batch_size"), collect=review)
+        batch_size=ui.get("batch_size"), collect=review or (in_place and not force))
+    if in_place and settings.map_path is not None:
+        # a second --in-place with the map: the map's fakes are recognised and stay
+        settings = settings.but(keep_pseudonyms=True)
     if not ui.get("dry_run"):
         settings.check_map_path()  # a map that could not be saved: refused before any work
     collection = src != "-" and is_collection(src)
@@ -218,11 +248,10 @@ def _run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_ve
         # lazy: a UTF-8 input stays bytes, decoded line by line (issue 6)
         dec = read_stream(sys.stdin.buffer, "stdin", lazy=True) if src == "-" else read_input(src, lazy=True)
         if not fmt:
-            head = dec.head()
-            fmt = formats.detect_format(dec.text if head.lstrip("\ufeff \t\r\n")[:1] in ("{", "[")
-                                        else head)
+            fmt = _detect(dec)
         if fmt == "plain":
             check_structured(dec.text, name)  # a truncated JSON export is not "plain text"
+            _check_forced_plain(dec, force)
         items = [(name, dec, fmt)]
     # the map's file stays locked until the map is saved (concurrent runs on one map queue up)
     wait = None if quiet else (lambda: click.echo(
@@ -233,6 +262,8 @@ def _run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_ve
             results = run_documents(engine, open_documents(items, fields), settings.executor(),
                                     progress=prog.update)
         res = _merged(results)
+        if in_place and settings.map_path is None and not force:
+            _check_not_pseudonymised(results, name)
         if review:
             # the whole input as a str only for --report / --dry-run (a lazy input stays bytes)
             html_text = _review(ui, res, dec.text, name, quiet)
@@ -264,6 +295,39 @@ def _run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_ve
                        f"{sum(res.counts.values())} replacements{': ' + parts if parts else ''} "
                        f"in {res.seconds:.2f}s", err=True)
 
+
+
+def _detect(dec) -> str:
+    """The format of a decoded input, from its head (all of it for a JSON document)."""
+    head = dec.head()
+    return formats.detect_format(dec.text if head.lstrip("\ufeff \t\r\n")[:1] in ("{", "[")
+                                 else head)
+
+
+def _check_forced_plain(dec, force: bool) -> None:
+    """``--format plain`` on a chat export would make its senders ordinary words: refused
+    unless ``--force`` (names would then be found by NER only)."""
+    detected = _detect(dec)
+    if detected != "plain" and not force:
+        raise InputError(f"this looks like a {detected} export: as --format plain its senders "
+                         "are not participants and names are found by NER only; drop --format "
+                         f"(or use --format {detected}), or add --force to read it as plain text")
+
+
+def _check_not_pseudonymised(results, name: str) -> None:
+    """``--in-place`` without a map on a file whose phone numbers, e-mails and URLs are all
+    fakes already (fiction ranges, example.com/.org/.net): a second run would give its
+    people second pseudonyms, so it is refused (the first run's ``--map``, or ``--force``).
+    A file with none of them cannot be told apart: names alone do not show it."""
+    from ..detect.base import EMAIL, PHONE, URL
+    from ..render.redaction import looks_fake
+    contacts = [(rep.kind, rep.original) for r in results for _, rep in r.replacements
+                if rep.kind in (PHONE, EMAIL, URL)]
+    if contacts and all(looks_fake(k, v) for k, v in contacts):
+        raise InputError(f"{name}: looks already pseudonymised (its {len(contacts)} phone "
+                         "number(s), e-mail(s) and URL(s) are all fakes: fiction ranges, "
+                         "example.com/.org/.net); rewriting it without the first run's map would "
+                         "give its people second pseudonyms: pass --map FILE, or --force")
 
 
 def _merged(results):

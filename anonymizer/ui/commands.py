@@ -80,17 +80,31 @@ def _expand(paths, cfg, only_selected: bool):
 @_command("init")
 @click.option("--key-file", type=click.Path(dir_okay=False),
               help="Where to create the key (default: the configured key_file, else the user config folder).")
-@click.option("--force", is_flag=True, help="Replace an existing key (pseudonyms and the map will change!).")
+@click.option("--force", is_flag=True, help="Create a new key even though the project names one "
+              "or one exists (pseudonyms, the map and the allow-file will change!).")
 @_CONFIG_OPT
 @_guard
 def init_cmd(key_file, force, config_path):
-    """Create the project's secret key (256 bits, mode 0600), outside the repository."""
+    """Create a NEW project's secret key (256 bits, mode 0600), outside the repository.
+
+    A project that already has a key (its configuration names one) needs that key, not a new
+    one: ask a teammate for it, or set ANONYMIZER_KEY (see the README's team recipes).
+    """
+    from ..config import portable
     cfg = load_config(path=config_path)
     target = Path(key_file).expanduser() if key_file else cfg.effective_key_file
     target = target if target.is_absolute() else Path.cwd() / target
+    shown = portable(target, cfg.root)
     if target.exists() and not force:
-        raise InputError(f"{target}: a key already exists (use --force to replace it; "
+        raise InputError(f"{shown}: a key already exists (use --force to replace it; "
                          "files pseudonymised with the old key will no longer match)")
+    if cfg.names_key and not force:
+        named = (cfg.shown("key_file", cfg.key_file) if cfg.key_file is not None
+                 else f"key_env = {cfg.key_env}")
+        raise InputError(f"{cfg.rel(cfg.source)} already names this project's key ({named}): ask "
+                         f"a teammate for it (save it there, mode 0600) or export {cfg.env_name}=…; "
+                         "`anonymize init --force` would create a second key: new pseudonyms, and "
+                         "the map and the allow-file would no longer match")
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     key = secrets.token_hex(32).encode()
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
@@ -102,23 +116,24 @@ def init_cmd(key_file, force, config_path):
     finally:
         os.close(fd)
     os.replace(tmp, target)
-    click.echo(f"anonymize: created a key in {target} (mode 0600); keep it out of the repository "
-               "and back it up: without it pseudonyms cannot be reproduced", err=True)
-    inside = _inside(target, cfg.root)
-    if inside:
-        click.echo(f"anonymize: warning: {target} is inside the project folder; make sure it is "
+    click.echo(f"anonymize: created a key in {shown} (mode 0600); keep it out of the repository "
+               "and back it up: without it pseudonyms cannot be reproduced; share it with your "
+               "team through a secret manager", err=True)
+    if _inside(target, cfg.root):
+        click.echo(f"anonymize: warning: {shown} is inside the project folder; make sure it is "
                    "never committed (the check hook refuses it)", err=True)
+    # the committed configuration holds the path as every teammate can use it: relative,
+    # or ~/… (never this user's expanded home folder)
     if key_file and cfg.source is None:
         conf = cfg.root / CONFIG_NAME
-        rel = os.path.relpath(target, cfg.root) if inside else str(target)
-        conf.write_text(f'# anonymizer project settings (see `anonymize --help`)\nkey_file = "{rel}"\n',
+        conf.write_text(f'# anonymizer project settings (see `anonymize --help`)\nkey_file = "{shown}"\n',
                         encoding="utf-8")
-        click.echo(f"anonymize: wrote {conf} (key_file)", err=True)
+        click.echo(f"anonymize: wrote {conf} (key_file = \"{shown}\"): commit it", err=True)
     elif key_file and (cfg.key_file is None or cfg.key_file.resolve() != target.resolve()):
-        click.echo(f"anonymize: note: add key_file = \"{target}\" to {cfg.source} so the hook finds it",
+        click.echo(f"anonymize: note: add key_file = \"{shown}\" to {cfg.source} so the hook finds it",
                    err=True)
-    if os.environ.get("ANONYMIZER_KEY"):
-        click.echo("anonymize: note: ANONYMIZER_KEY is set and takes precedence over key files", err=True)
+    if os.environ.get(cfg.env_name):
+        click.echo(f"anonymize: note: {cfg.env_name} is set and takes precedence over key files", err=True)
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -130,40 +145,54 @@ def _inside(path: Path, root: Path) -> bool:
 
 
 # ---------------------------------------------------------------------- scan / check
-def _report(project, files, as_json: bool, check_secrets: bool) -> int:
-    secrets_ = []
-    scan = []
+def _refused(project, files) -> dict:
+    """{file: why} of the files that must never be committed (the key, a map)."""
+    out = {}
     for f in files:
-        if check_secrets:
-            why = project.secret_reason(f)
-            if why:
-                secrets_.append((project.cfg.rel(f), why))
-                continue
-        scan.append(f)
-    hits, errors = project.scan(scan)
-    if as_json:
-        out = {"findings": [{"path": h.path, "line": h.line, "col": h.col, "kind": h.kind,
-                             "preview": h.preview, "detector": h.detector,
-                             "score": round(h.score, 3)} for h in hits],
-               "refused": [{"path": p, "reason": r} for p, r in secrets_],
-               "errors": errors, "notes": project.notes}
-        click.echo(json.dumps(out, ensure_ascii=False, indent=1))
-    else:
-        for p, r in secrets_:
-            click.echo(f"{p}: refused: {r}; the key and the map must never be committed")
-        for h in hits:
-            click.echo(h.report())
-        for e in errors:
-            click.echo(f"anonymize: error: {e}", err=True)
-        for n in project.notes:
-            click.echo(f"anonymize: note: {n}", err=True)
-        if hits:
-            click.echo(f"anonymize: {len(hits)} finding(s) of personal data in "
-                       f"{len({h.path for h in hits})} file(s); run `anonymize fix FILE…` "
-                       "(or `anonymize allow` for a false positive)", err=True)
-    if secrets_ or hits:
+        why = project.secret_reason(f)
+        if why:
+            out[f] = why
+    return out
+
+
+def _print_left(project, refused: dict, hits, errors, after_fix: bool = False) -> int:
+    """Print what is wrong (refused files, findings redacted, errors, notes once) and return
+    the exit code: 1 for refused files or findings, 2 for errors only, else 0."""
+    for f, why in refused.items():
+        click.echo(f"{project.cfg.rel(f)}: refused: {why}; the key and the map must never be committed")
+    for h in hits:
+        click.echo(h.report())
+    for e in errors:
+        click.echo(f"anonymize: error: {e}", err=True)
+    for n in project.notes:
+        click.echo(f"anonymize: note: {n}", err=True)
+    if hits:
+        click.echo(f"anonymize: {len(hits)} finding(s) of personal data in "
+                   f"{len({h.path for h in hits})} file(s); "
+                   + ("the fix could not replace them: edit them out" if after_fix
+                      else "run `anonymize fix FILE…`" + (" with the project key" if project.keyless else ""))
+                   + " (or `anonymize allow` for a false positive)", err=True)
+    return _exit_code(refused, hits, errors)
+
+
+def _exit_code(refused, hits, errors) -> int:
+    if refused or hits:
         return EXIT_FINDINGS
     return EXIT_INPUT if errors else 0
+
+
+def _report(project, files, as_json: bool, check_secrets: bool) -> int:
+    refused = _refused(project, files) if check_secrets else {}
+    hits, errors = project.scan([f for f in files if f not in refused])
+    if not as_json:
+        return _print_left(project, refused, hits, errors)
+    out = {"findings": [{"path": h.path, "line": h.line, "col": h.col, "kind": h.kind,
+                         "preview": h.preview, "detector": h.detector,
+                         "score": round(h.score, 3)} for h in hits],
+           "refused": [{"path": project.cfg.rel(p), "reason": r} for p, r in refused.items()],
+           "errors": errors, "notes": project.notes}
+    click.echo(json.dumps(out, ensure_ascii=False, indent=1))
+    return _exit_code(refused, hits, errors)
 
 
 @_command("scan")
@@ -188,10 +217,13 @@ def scan_cmd(paths, as_json, no_ner, key_file, config_path):
 @_CONFIG_OPT
 @_guard
 def check_cmd(paths, as_json, no_ner, key_file, config_path):
-    """Pre-commit entry: fail (exit 1) on personal data, or on a staged key or map file.
+    """Pre-commit entry without the key (CI, pre-commit.ci): fail (exit 1) on personal data,
+    or on a staged key or map file; changes nothing.
 
     Every file given is checked for the key and the map; the files matching the configured
-    include/exclude globs are scanned for personal data.
+    include/exclude globs are scanned for personal data.  Fakes are recognised by the map and
+    by their look (fiction-range numbers, example.com/.org/.net, names a map could have drawn,
+    unless the map here knows them as real): a real name that could be a fake passes.
     """
     project = _project(config_path, key_file, ner=False if no_ner else None)
     files = [Path(p) for p in paths if Path(p).is_file()]
@@ -206,24 +238,29 @@ def check_cmd(paths, as_json, no_ner, key_file, config_path):
 @_CONFIG_OPT
 @_guard
 def fix_cmd(paths, no_ner, key_file, config_path):
-    """Pseudonymise files in place with the project's key and map (one map for the whole commit).
+    """Pre-commit entry (with the project key): pseudonymise, then fail only on what is left.
 
-    Exits 1 when a file was rewritten (pre-commit convention), 0 when nothing needed fixing.
+    In one run: every file given is checked for the key and the map; the files matching the
+    include/exclude globs are rewritten in place with the project's key and map (one map for
+    the whole commit), then checked again.  Exits 1 when a file was rewritten (re-add it:
+    pre-commit convention) or something is left (printed, redacted), else 0.
     """
     project = _project(config_path, key_file, need_key=True, ner=False if no_ner else None)
-    files = _expand(paths, project.cfg, only_selected=True)
-    refused = [(f, project.secret_reason(f)) for f in files]
-    refused = [(f, w) for f, w in refused if w]
-    for f, why in refused:
-        click.echo(f"{project.cfg.rel(f)}: refused: {why}; the key and the map must never be committed")
-    changed, errors = project.fix([f for f in files if not any(f == r for r, _ in refused)])
-    for e in errors:
-        click.echo(f"anonymize: error: {e}", err=True)
+    files = _expand(paths, project.cfg, only_selected=False)
+    refused = _refused(project, files)
+    changed, errors = project.fix([f for f in files if f not in refused])
+    # what is left: the rewritten files, checked again (a file the run did not change had
+    # nothing to replace); the fix's own verification already refused any known real value
+    hits, more = project.scan([f for f, _ in changed]) if changed else ([], [])
     for f, n in changed:
         click.echo(f"anonymize: fixed {project.cfg.rel(f)} ({n} replacement(s))", err=True)
+    code = _print_left(project, refused, hits, errors + more, after_fix=True)
     if changed:
-        click.echo(f"anonymize: map updated ({project.cfg.effective_map}, mode 0600)", err=True)
-    sys.exit(EXIT_FINDINGS if (changed or refused) else 0)
+        click.echo(f"anonymize: {len(changed)} file(s) pseudonymised with the project's map "
+                   f"({project.cfg.shown('map', project.cfg.effective_map)}, mode 0600): review "
+                   "and `git add` them, then commit again", err=True)
+        code = code or EXIT_FINDINGS
+    sys.exit(code)
 
 
 # ---------------------------------------------------------------------- allow

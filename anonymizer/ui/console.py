@@ -99,7 +99,8 @@ def print_summary(result, files: int = 1, extra: list[tuple[str, str]] | None = 
         lowc = result.low_counts
     kinds = list(KIND_ORDER) + sorted(k for k in counts if k not in KIND_ORDER)
     for k in kinds:
-        table.add_row(kind_label(k), str(counts.get(k, 0)), str(lowc.get(k, 0)))
+        if counts.get(k) or lowc.get(k):   # kinds that were found only (issue 17)
+            table.add_row(kind_label(k), str(counts.get(k, 0)), str(lowc.get(k, 0)))
     table.add_section()
     table.add_row("[bold]total", f"[bold]{sum(counts.values())}", str(sum(lowc.values())))
     table.add_section()
