@@ -256,7 +256,8 @@ def _run(src, dst, fmt, lang, key_file, map_path, in_place, force, no_ner, no_ve
     # the map's file stays locked until the map is saved (concurrent runs on one map queue up)
     wait = None if quiet else (lambda: click.echo(
         f"anonymize: waiting for another run using {settings.map_path}", err=True))
-    with settings.map_session(on_wait=wait) as session:
+    # (a file already pseudonymised with this map holds its fakes on purpose: no re-keying)
+    with settings.map_session(rekey=not settings.keep_pseudonyms, on_wait=wait) as session:
         engine = settings.engine(session.pmap)
         with RunProgress(enabled=not quiet) as prog:
             results = run_documents(engine, open_documents(items, fields), settings.executor(),
