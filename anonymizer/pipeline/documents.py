@@ -76,6 +76,7 @@ class Document:
     fmt: str
     lines_based: bool
     inserted: dict  # first record of a batch -> its inserted spans (:func:`inserted_array`)
+    people_at: dict  # first record of a batch -> the people's version when it was rendered
 
     def inserted_for(self, first: int, n: int) -> dict[int, list[tuple[int, int]]]:
         """Batch-local record index -> where the run inserted text in its output record."""
@@ -130,7 +131,7 @@ class LineDocument(Document):
         self._kept = None
         self._keep = self.src.size() <= KEEP_BYTES
         self.chunks: list[bytes] = []
-        self.inserted = {}
+        self.inserted, self.people_at = {}, {}
         self.bounds: list[tuple[int, int, int, int]] = []  # per batch: input [a, b), first record, first line
         self.utf8 = True
         self._pos = 0
@@ -152,7 +153,7 @@ class LineDocument(Document):
 
     def start_output(self, engine) -> None:
         self.chunks, self.bounds, self._pos, self._line, self.meta = [], [], 0, 1, False
-        self.inserted = {}
+        self.inserted, self.people_at = {}, {}
 
     def emit(self, batch, reps_by_record, engine, first: int) -> list:
         pieces = [apply_replacements(r.raw, reps) if reps else r.raw for r, reps in zip(batch, reps_by_record)]
@@ -233,7 +234,7 @@ class TreeDocument(Document):
         self.col = Collector()
         self.editors = [formats.collect_document(self.col, text, fmt, fields) for _, text, fmt in self.files]
         self.outputs: list[str] | None = None
-        self.inserted = {}
+        self.inserted, self.people_at = {}, {}
 
     def records(self):
         return iter(self.col.records)

@@ -242,6 +242,7 @@ def _render_pass(engine, doc, state, spill, executor, size, tick):
             from ..formats.base import apply_replacements
             res.texts.extend(apply_replacements(r.raw, reps) if reps else r.raw
                              for r, reps in zip(batch, written))
+        doc.people_at[first] = engine.identities.version  # the people known when rendered
         doc.inserted[first] = inserted_array(first, [inserted_spans(reps) if reps else ()
                                                      for reps in written])
         tick.update(ri)

@@ -80,10 +80,14 @@ class Verifier:
         return hit
 
     # ------------------------------------------------------------------ one batch
-    def leaks(self, out_records, inserted) -> list[tuple[int, str, str, int]]:
+    def leaks(self, out_records, inserted, in_records=None) -> list[tuple[int, str, str, int]]:
         """Real values still present in ``out_records`` outside the inserted spans
         (``inserted``: batch-local record index -> [(start, end)] in the output records):
-        ``(record, kind, value, position in the record)``."""
+        ``(record, kind, value, position in the record)``.  ``in_records`` (given when the
+        people known have not changed since the batch was rendered): a record the run left
+        untouched, whose text is the input's, cannot hold a mention the matcher missed then
+        (it found none in the very same text with the very same people), so the matcher is
+        not run on it again."""
         other_ix, phones, phone_tails, compact_vals = self.ctx
         find_people = self._people
         out = []
@@ -95,10 +99,11 @@ class Verifier:
             def ours(s, e, base):
                 return _touches(ins, ins_ends, base + s, base + e)
 
+            settled = in_records is not None and not ins and r.raw == in_records[ri].raw
             for sp in r.bodies + r.structural_spans():
                 t = sp.text(r.raw)
                 # people: the participant matcher, the very rule detection replaced them by
-                for f in find_people(t):
+                for f in () if settled else find_people(t):
                     if not ours(f.start, f.end, sp.start):
                         out.append((ri, PERSON, f.text, sp.start + f.start))
                 lt = t.lower()
@@ -167,7 +172,7 @@ class Verifier:
                     leaks.append((ri, k, t, pos))
         return leaks
 
-    def check_batch(self, in_batch, out_batch, inserted, line: int):
+    def check_batch(self, in_batch, out_batch, inserted, line: int, people_settled: bool = False):
         """Checks of one batch: (first structural problem or None, leaks, new identifiers,
         line after the batch); leaks as (record in batch, line, kind, value)."""
         eng = self.engine
@@ -180,7 +185,7 @@ class Verifier:
             line += a.raw.count("\n")
         leaks, new_ids = [], []
         if len(out_batch) == len(in_batch):
-            for lst, found in ((leaks, self.leaks(out_batch, inserted)),
+            for lst, found in ((leaks, self.leaks(out_batch, inserted, in_batch if people_settled else None)),
                                (new_ids, self.new_identifiers(in_batch, out_batch, inserted))):
                 for where, kind, value, pos in found:
                     at = lines_at[where] if 0 <= where < len(lines_at) else line
@@ -210,6 +215,9 @@ class Verifier:
         if _skeleton(a, raw, delta) != _skeleton(b):
             return f"text outside names and message bodies changed (line {line})"
         return None
+
+    def _settled(self, doc, first: int) -> bool:
+        return doc.people_at.get(first) == self.engine.identities.version
 
     # ------------------------------------------------------------------ a document
     def verify(self, doc, batch_size: int) -> None:
@@ -248,7 +256,8 @@ class Verifier:
                         break
                     obatch.append(r)
                 n_out += len(obatch)
-                bad, lk, nid, line = self.check_batch(batch, obatch, doc.inserted_for(first, len(batch)), line)
+                bad, lk, nid, line = self.check_batch(batch, obatch, doc.inserted_for(first, len(batch)), line,
+                                                      self._settled(doc, first))
                 first_bad = first_bad or bad
                 leaks += [(first + w, at, k, v) for w, at, k, v in lk]
                 new_ids += [(first + w, at, k, v) for w, at, k, v in nid]
@@ -272,7 +281,8 @@ def _verify_part(bno: int):
     verifier, doc, s_in, s_out = _PARTS
     _, _, first, line = doc.bounds[bno]
     batch, obatch = doc.batch_records(bno, s_in, s_out)
-    bad, lk, nid, _ = verifier.check_batch(batch, obatch, doc.inserted_for(first, len(batch)), line)
+    bad, lk, nid, _ = verifier.check_batch(batch, obatch, doc.inserted_for(first, len(batch)), line,
+                                           verifier._settled(doc, first))
     return (len(batch), len(obatch), bad, [(first + w, at, k, v) for w, at, k, v in lk],
             [(first + w, at, k, v) for w, at, k, v in nid])
 
