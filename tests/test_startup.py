@@ -216,7 +216,9 @@ def test_the_check_hook_on_20_files_loads_the_model_once(tmp_path):
     (repo / ".anonymizer.toml").write_text(
         f'key_file = "{keys}/project.key"\nmap = "{keys}/project.map"\nlanguage = "fr"\n', encoding="utf-8")
     env = {"ANONYMIZER_HOME": str(tmp_path / "home"), "ANONYMIZER_KEY": None}  # the project's key
-    _run(COUNT, tmp_path / "cache", "init", cwd=repo, env=env)
+    keys.mkdir()
+    (keys / "project.key").write_text("k" * 64 + "\n", encoding="utf-8")  # as a teammate saved it
+    (keys / "project.key").chmod(0o600)
     code = COUNT.replace("assert not exc.code, exc.code", "assert exc.code == 1, exc.code  # findings")
     p = _run(code, tmp_path / "cache", "check", *[f.name for f in files], cwd=repo, env=env)
     assert p.stdout.strip().splitlines()[-1] == "{'fr_core_news_md': 1}"
