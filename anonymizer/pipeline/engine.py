@@ -154,6 +154,7 @@ class Engine:
     def enter(self, doc: DocState) -> None:
         """Work on ``doc`` (its language's locale, its phone regions)."""
         self.doc, self.phones = doc, doc.phones
+        self.matcher.lang = doc.lang  # names issue 14: the mention rule reads the chat's language
         self.pmap.locale = language(doc.lang).faker_locale
 
     def _register_label(self, label: str) -> Person | None:
@@ -178,7 +179,7 @@ class Engine:
         follow; its findings point to that person."""
         for lst in found:
             for f in lst:
-                if not self.matcher.find(f.text) or len(f.text.split()) > 1:
+                if not self.matcher.find(f.text, label=True) or len(f.text.split()) > 1:
                     p = self.identities.add_name(f.text, dynamic=True)
                     if p is not None:
                         f.data["person"] = p
@@ -272,7 +273,7 @@ class Engine:
                 return None
         if role is None:
             # a NER span: map it through the matcher's view of the person
-            sub = self.matcher.find(f.text)
+            sub = self.matcher.find(f.text, label=True)
             if sub and sub[0].start == 0 and sub[0].end == len(f.text):
                 return self._render_person(sub[0])
             role = "full" if person.surname else "first"
@@ -322,7 +323,7 @@ class Engine:
                                               {"number": num}), label)
             return [(0, len(label), new, PHONE)] if new is not None and new != label else []
         out = []
-        for f in self.matcher.find(label):
+        for f in self.matcher.find(label, label=True):
             if self.skip(PERSON, f.text):
                 out.append((f.start, f.end, None, PERSON))
                 continue
