@@ -56,6 +56,7 @@ import regex
 from ..ruleset import load_user_yaml, load_yaml, rules_dir
 from ..textutil import fold
 from .base import PERSON, Finding
+from .mention import named_here
 
 TOKEN_RE = regex.compile(r"(?<![\p{L}\p{M}\p{N}_])\p{L}[\p{L}\p{M}]*(?:['’\-]\p{L}[\p{L}\p{M}]*)*\.?")
 _ELISION = regex.compile(r"^(?:[dljmtsn]|qu)['’](?=\p{Lu})")
@@ -293,6 +294,9 @@ class GazetteerDetector:
         # a name that is also a word: only the curated ones among the most common first names
         common = f in self.d["ambiguous"] or (self._common(f, lang) and f not in self.d["top"])
         place = f in self.d["places"]
+        if first and common and len(f) >= 3 and (t.cap or f not in self.d["stop"]) \
+                and named_here(text, t.s, t.e, lang, folded):
+            return 2  # a first name that is a word, in a naming context: "Dawn coming too?", "yeah dawn said"
         prev = toks[i - 1] if i else None
         adjacent_prev = prev is not None and prev.e >= t.s - 2
         if t.cap and not t.text.isupper() and adjacent_prev and prev.f.rstrip(".") in self.d["titles"] \

@@ -204,7 +204,9 @@ def _starts_with(tail: str, phrases) -> bool:
     return False
 
 
-def _naming(text: str, folded: str, s: int, e: int, start: bool, function_like: bool) -> bool:
+def _naming(text: str, folded: str, s: int, e: int, start: bool, function_like: bool,
+            vocative: bool = True) -> bool:
+    """``vocative``: a bare "x," / "x !" / "x" alone counts (for a known person, not to propose one)."""
     r = rules()
     if s > 0 and text[s - 1] in "@#":
         return True
@@ -215,7 +217,9 @@ def _naming(text: str, folded: str, s: int, e: int, start: bool, function_like: 
     nl = rest.find("\n")
     line_rest = rest if nl < 0 else rest[:nl]
     after = line_rest.lstrip(" \t\u00a0")
-    if start:
+    if not vocative:
+        pass
+    elif start:
         if not after or after[0] in ",!?:" or not _LETTER.search(line_rest):
             return True  # "x, …", "x !", "Padrig", "haukeee 😂"
     elif not _LETTER.search(line_rest) and folded[:s].rstrip(" \t").endswith(","):
@@ -249,11 +253,11 @@ def _word_context(folded: str, prev: list, lang: str, english: bool, capitalised
     return False
 
 
-def _term_context(text: str, folded: str, s: int, e: int, prev: list, kind: str | None) -> bool:
+def _term_context(text: str, folded: str, s: int, e: int, prev: list, kind: str | None, lang: str) -> bool:
     r = rules()
     if prev:
         w = prev[0][0]
-        if w in r["term_before"] or w in r["makes"]:
+        if w in r["term_before"] or w in r["makes"] or (kind is not None and w in r["determiners"].get(lang, ())):
             if kind is not None or folded[s:e] in _places():
                 return True
         if kind is not None and len(prev) > 1 and text[prev[0][1]:prev[0][2]].islower() \
@@ -271,35 +275,60 @@ def _term_context(text: str, folded: str, s: int, e: int, prev: list, kind: str 
     return False
 
 
+def named_here(text: str, s: int, e: int, lang: str | None, folded: str | None = None) -> bool:
+    """Is ``text[s:e]`` (a word that is also a first name) in a naming context, with no word
+    context before it: ``Dawn coming too?``, ``yeah dawn said``, ``Grace here`` — so a name
+    even when nobody is known by it yet (detection proposes it, :mod:`anonymizer.detect.gazetteer`)."""
+    if folded is None:
+        folded = fold(text)
+    word = word_of(text[s:e], lang)
+    function_like = word is not None and word.zipf >= rules()["opener"] and not word.named
+    msg_start, sent_start = _at_start(text, s)
+    if not _naming(text, folded, s, e, msg_start or sent_start, function_like, vocative=False):
+        return False
+    if s > 0 and text[s - 1] in "@#":
+        return True
+    letters = [c for c in text[s:e] if c.isalpha()]
+    capitalised = bool(letters) and letters[0].isupper()
+    english = lang == "en" or word_of(text[s:e], None) is not None
+    return not _word_context(folded, _prev_words(folded, s, 3), lang or "", english, capitalised, False)
+
+
 def is_mention(text: str, s: int, e: int, lang: str | None, folded: str | None = None,
                dynamic: bool = False) -> bool:
     """Is ``text[s:e]`` (a name of a person) a mention of that person here?  ``lang``: the
-    chat's language; ``dynamic``: the person was found in bodies (NER), not in the structure."""
+    chat's language; ``dynamic``: the person was found in bodies (NER), not in the structure
+    (then a lowercase single word is one in a naming context only)."""
     surface = text[s:e]
     if folded is None:
         folded = fold(text)
     key = folded[s:e]
+    letters = [c for c in surface if c.isalpha()]
+    capitalised = bool(letters) and letters[0].isupper()
     word = word_of(surface, lang)
     kind = term_of(key)
-    if word is None and kind is None:
-        if not dynamic or " " in key:
-            return True
-        prev = _prev_words(folded, s, 2)
-        if not prev or prev[0][0] not in rules()["term_before"] or key not in _places():
-            return True
-        # a place after a preposition ("leva-o a Sintra"): a person found in bodies only is
-        # one in a naming context only
+    if dynamic and not capitalised and " " not in key and word is None and kind is None:
+        return named_here(text, s, e, lang, folded)  # "dawn said", not every "jsuis" after one "Jsuis"
     r = rules()
+    if word is None and kind is None:
+        if not dynamic:
+            return True
+        if " " in key and key.split()[0] in r["makes"]:
+            kind = "cars"  # "Renault Zoé", "Fiat Punto" (found in a body: no person)
+        else:
+            prev = _prev_words(folded, s, 2)
+            if not prev or prev[0][0] not in r["term_before"] or key not in _places():
+                return True
+            # a place after a preposition ("leva-o a Sintra", "em Viana do Castelo"): a
+            # person found in bodies only is one there in a naming context only
     function_like = word is not None and word.zipf >= r["opener"] and not word.named
     msg_start, sent_start = _at_start(text, s)
     start = msg_start or sent_start
     if _naming(text, folded, s, e, start, function_like):
         return True
     prev = _prev_words(folded, s, 3)
-    letters = [c for c in surface if c.isalpha()]
-    capitalised = bool(letters) and letters[0].isupper()
     if kind is not None or word is None:
-        if _term_context(text, folded, s, e, prev, kind):
+        if _term_context(text, folded, s, e, prev, kind, lang or ""):
             return False
         if word is None:  # a term, no word
             return not dynamic or key in r["also_names"]

@@ -19,6 +19,7 @@ from ..textutil import PARTICLES, fold
 from .base import PERSON, Finding
 from .gazetteer import detector as gazetteer
 from .gazetteer import drop_non_person_context
+from .mention import is_mention, term_of, word_of
 
 # The spaCy model of each language, whether its PERSON label is trusted and which labels veto
 # a weak gazetteer guess: rules/languages.yaml (languages without a model of their own use the
@@ -199,6 +200,17 @@ def clean_entity(text: str, s: int, e: int) -> tuple[int, int] | None:
     return s, e
 
 
+def mentioned(text: str, found: list[Finding], lang: str | None) -> list[Finding]:
+    """The findings the mention rule keeps (:mod:`anonymizer.detect.mention`; a name found in
+    a body is judged as a person found in bodies): not "ma vieille Clio", "o Benfica", "Will do"."""
+    if not found:
+        return found
+    folded = fold(text)
+    return [f for f in found if f.kind != PERSON or f.text.islower() and " " not in f.text
+            and word_of(f.text, lang) is None and term_of(folded[f.start:f.end]) is None  # "dis à youenn"
+            or is_mention(text, f.start, f.end, lang, folded, dynamic=True)]
+
+
 def merge(gaz: list[Finding], ner: list[Finding]) -> list[Finding]:
     """Union of gazetteer and NER spans: where they overlap, the longer span wins."""
     out = list(gaz)
@@ -243,8 +255,10 @@ class NameDetector:
         for i, t in enumerate(texts):
             if needs_ner(t, results[i], self.known, veto):
                 todo.append(i)
-            elif results[i] and may_hold_name(t):  # as below, without the model's view
-                results[i] = drop_non_person_context(t, results[i])
+            elif results[i]:  # as below, without the model's view
+                if may_hold_name(t):
+                    results[i] = drop_non_person_context(t, results[i])
+                results[i] = mentioned(t, results[i], self.lang)
         if not todo:
             return results
         batch = [texts[i] for i in todo]
@@ -264,7 +278,7 @@ class NameDetector:
             if ner:
                 results[i] = merge(results[i], ner)
             if results[i]:
-                results[i] = drop_non_person_context(text, results[i])
+                results[i] = mentioned(text, drop_non_person_context(text, results[i]), self.lang)
         return results
 
     def _vetoed(self, found: list[Finding], doc) -> list[Finding]:

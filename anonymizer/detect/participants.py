@@ -114,8 +114,8 @@ class ParticipantMatcher:
         taken: list[tuple[int, int]] = []
 
         def accept(s, e, role, person, rule=True):
-            if person.dynamic and role not in ("full", "nick") and not text[s:s + 1].isupper():
-                return  # names found by NER only: single tokens must look like names (capitalised)
+            if label and person.dynamic and role not in ("full", "nick") and not text[s:s + 1].isupper():
+                return  # names found by NER only: a lowercase label is not theirs
             if rule and not label and not is_mention(text, s, e, lang, folded, person.dynamic):
                 return
             out.append(Finding(s, e, PERSON, text[s:e], 1.0, "participant",
