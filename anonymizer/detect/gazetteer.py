@@ -56,7 +56,7 @@ import regex
 from ..ruleset import load_user_yaml, load_yaml, rules_dir
 from ..textutil import fold
 from .base import PERSON, Finding
-from .mention import named_here
+from .mention import camel_parts, named_here
 
 TOKEN_RE = regex.compile(r"(?<![\p{L}\p{M}\p{N}_])\p{L}[\p{L}\p{M}]*(?:['’\-]\p{L}[\p{L}\p{M}]*)*\.?")
 _ELISION = regex.compile(r"^(?:[dljmtsn]|qu)['’](?=\p{Lu})")
@@ -281,7 +281,7 @@ class GazetteerDetector:
                     return True
         return False
 
-    def _seed(self, text, folded, toks, i, lang=None) -> bool:
+    def _seed(self, text, folded, toks, i, lang=None, known=frozenset()) -> bool:
         t = toks[i]
         f = t.f
         if len(f) < 2 or self.is_allowed(f) or _CONTRACTION.search(f):
@@ -294,7 +294,12 @@ class GazetteerDetector:
         # a name that is also a word: only the curated ones among the most common first names
         common = f in self.d["ambiguous"] or (self._common(f, lang) and f not in self.d["top"])
         place = f in self.d["places"]
-        if first and common and len(f) >= 3 and (t.cap or f not in self.d["stop"]) \
+        if known and t.cap and f in known and i + 1 < len(toks) and not t.text.isupper():
+            nxt = toks[i + 1]
+            if nxt.cap and text[t.e:nxt.s] == " " and not nxt.text.isupper() and self._known(nxt.f)[1] \
+                    and not self.is_allowed(nxt.f) and nxt.f not in self.d["stop"]:
+                return 2  # a known person's first name before a surname: "Diamond Young", whole
+        if first and common and len(f) >= 3 and f not in self.d["stop"] \
                 and named_here(text, t.s, t.e, lang, folded):
             return 2  # a first name that is a word, in a naming context: "Dawn coming too?", "yeah dawn said"
         prev = toks[i - 1] if i else None
@@ -435,9 +440,10 @@ class GazetteerDetector:
             k -= 1
         return start
 
-    def find(self, text: str, lang: str | None = None) -> list[Finding]:
+    def find(self, text: str, lang: str | None = None, known=frozenset()) -> list[Finding]:
         """PERSON findings in ``text``; ``lang`` (the chat's language) lets a common name that is
-        a word only in other languages be found in lowercase."""
+        a word only in other languages be found in lowercase; ``known``: the folded name tokens
+        of the people known so far (a known first name before a surname takes it along)."""
         if not text:
             return []
         folded = fold(text)
@@ -453,7 +459,7 @@ class GazetteerDetector:
                     and self._cue_before(folded, t.s, toks[i - 1] if i else None) and not self.is_allowed(toks[i + 1].f):
                 j = i + 2
                 end = toks[i + 1].e
-            elif (seed := self._seed(text, folded, toks, i, lang)):
+            elif (seed := self._seed(text, folded, toks, i, lang, known)):
                 j = i + 1
                 end = t.e
             else:
@@ -481,7 +487,22 @@ class GazetteerDetector:
             out = self._coordinated(text, toks, out)
         if len(toks) >= 3 and ("," in text):
             out = self._listed(text, out)
-        return out
+        return self._camel(text, folded, out, lang, known)
+
+    def _camel(self, text, folded, out, lang, known):
+        """Names inside camel-case words and hashtags: "#TeamJulien", "#ForzaGianni",
+        "#JoyeuxAnnivGaïdig": a part that is a known first name (no word) or a known person's."""
+        added = False
+        for cuts in camel_parts(text):
+            for a, b in zip(cuts, cuts[1:]):
+                f = folded[a:b]
+                if len(f) < 3 or any(x.start < b and a < x.end for x in out) or self.is_allowed(f):
+                    continue
+                if f in known or (self._known(f)[0] and not self._common(f, lang) and f not in self.d["places"]
+                                  and f not in self.d["stop"]):
+                    out.append(Finding(a, b, PERSON, text[a:b], 0.9, "gazetteer"))
+                    added = True
+        return sorted(out, key=lambda x: x.start) if added else out
 
     def _listed(self, text, found):
         """'Hleb, Sheila, Donna and Shane', 'founders: Kónya, Becker and Vasquez': in a list of

@@ -48,6 +48,21 @@ _SENT_END = set(".!?…\n\r;")
 _SKIP = " \t\u00a0\u202f*_~>\"'«»“”("
 
 
+_HUMPS = regex.compile(r"[\p{L}\p{M}]*\p{Ll}\p{Lu}[\p{L}\p{M}]*")  # a letter run with a camel hump
+_HUMP = regex.compile(r"(?<=\p{Ll})(?=\p{Lu})")
+
+
+def camel_parts(text: str):
+    """The camel-case words of ``text`` (``#TeamJulien``, ``GwenaelleAuBoulot``), each as the
+    offsets of its parts: [start, hump, …, end].  Not a short prefix glued to a name
+    ("McDonald", "iPhone", "LeBron") unless it is a hashtag or a handle."""
+    for m in _HUMPS.finditer(text):
+        a, b = m.span()
+        cuts = [a] + [x.start() for x in _HUMP.finditer(text, a, b)] + [b]
+        if cuts[1] - cuts[0] >= 3 or (a > 0 and text[a - 1] in "#@"):
+            yield cuts
+
+
 @dataclass(frozen=True)
 class Word:
     zipf: int      # wordfreq zipf ×10 in the language it was found in
@@ -66,6 +81,7 @@ def _phrases(words) -> tuple[str, ...]:
 def rules() -> dict:
     m = load_yaml("mention.yaml") or {}
     t = load_yaml("terms.yaml") or {}
+    cues = (load_yaml("names.yaml") or {}).get("cues") or {}  # the naming cues ("my name is") are naming contexts
     terms: dict[str, str] = {}
     for kind in ("products", "brands", "clubs", "cars", "makes"):
         for w in t.get(kind, []) or []:
@@ -77,7 +93,8 @@ def rules() -> dict:
         "determiners": {k: _fold_set(v) for k, v in (m.get("determiners") or {}).items()},
         "definite": {k: _fold_set(v) for k, v in (m.get("definite") or {}).items()},
         "term_before": _fold_set(m.get("term_before")),
-        "cues": _phrases(m.get("cues_before")),
+        "cues": _phrases(list(m.get("cues_before") or []) + list(cues.get("naming") or [])),
+        "place_before": _fold_set(m.get("place_before")),
         "pronouns": _fold_set(m.get("second_pronouns")),
         "verbs2": _fold_set(m.get("second_verbs")),
         "verbs_pron": _fold_set(m.get("verbs_before_pronoun")),
@@ -110,6 +127,12 @@ def words(lang: str) -> dict[str, Word]:
 def _places() -> frozenset[str]:
     from .gazetteer import load_list
     return load_list("world_places.txt.gz")
+
+
+@lru_cache(maxsize=1)
+def _top_names() -> frozenset[str]:
+    from .gazetteer import load_list
+    return load_list("top_first_names.txt.gz")
 
 
 def word_of(surface: str, lang: str | None) -> Word | None:
@@ -257,9 +280,10 @@ def _term_context(text: str, folded: str, s: int, e: int, prev: list, kind: str 
     r = rules()
     if prev:
         w = prev[0][0]
-        if w in r["term_before"] or w in r["makes"] or (kind is not None and w in r["determiners"].get(lang, ())):
-            if kind is not None or folded[s:e] in _places():
-                return True
+        if kind is not None and (w in r["term_before"] or w in r["makes"] or w in r["determiners"].get(lang, ())):
+            return True
+        if kind is None and w in r["place_before"] and folded[s:e] in _places():
+            return True
         if kind is not None and len(prev) > 1 and text[prev[0][1]:prev[0][2]].islower() \
                 and (prev[1][0] in r["term_before"] or any(prev[1][0] in d for d in r["determiners"].values())):
             return True  # "ma vieille Clio", "a used Yaris", "nen gebrauchten Polo"
@@ -317,7 +341,7 @@ def is_mention(text: str, s: int, e: int, lang: str | None, folded: str | None =
             kind = "cars"  # "Renault Zoé", "Fiat Punto" (found in a body: no person)
         else:
             prev = _prev_words(folded, s, 2)
-            if not prev or prev[0][0] not in r["term_before"] or key not in _places():
+            if not prev or prev[0][0] not in r["place_before"] or key not in _places() or key in _top_names():
                 return True
             # a place after a preposition ("leva-o a Sintra", "em Viana do Castelo"): a
             # person found in bodies only is one there in a naming context only
@@ -337,9 +361,9 @@ def is_mention(text: str, s: int, e: int, lang: str | None, folded: str | None =
         return False
     if kind is not None and dynamic and key not in r["also_names"]:
         return False
-    if word.named:
-        return True
     lower = not capitalised or (lang == "de" and not surface.isupper())
+    if word.named and not (dynamic and lower):
+        return True  # "dolores", "rosa": a participant's name unless the words before say otherwise
     if lower:
         return start and not function_like
     return not (start and function_like)

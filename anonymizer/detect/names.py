@@ -206,8 +206,10 @@ def mentioned(text: str, found: list[Finding], lang: str | None) -> list[Finding
     if not found:
         return found
     folded = fold(text)
+    # a lowercase name the gazetteer found by its own rules ("dis à youenn", lists "adam, chad
+    # and caleb": a list of names is a naming context) stays when it is no term
     return [f for f in found if f.kind != PERSON or f.text.islower() and " " not in f.text
-            and word_of(f.text, lang) is None and term_of(folded[f.start:f.end]) is None  # "dis à youenn"
+            and (f.score <= 0.7 or word_of(f.text, lang) is None) and term_of(folded[f.start:f.end]) is None
             or is_mention(text, f.start, f.end, lang, folded, dynamic=True)]
 
 
@@ -249,7 +251,7 @@ class NameDetector:
     def find_batch(self, texts: list[str]) -> list[list[Finding]]:
         """NER (batched, on texts that may hold a capitalised name) + gazetteer/cues, merged."""
         gaz = gazetteer(self.rules)
-        results: list[list[Finding]] = [gaz.find(t, self.lang) for t in texts]
+        results: list[list[Finding]] = [gaz.find(t, self.lang, self.known) for t in texts]
         veto = bool(self.veto)
         todo = []
         for i, t in enumerate(texts):

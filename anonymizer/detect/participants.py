@@ -17,11 +17,9 @@ import regex
 from ..identities import Identities
 from ..textutil import fold
 from .base import PERSON, Finding
-from .mention import is_mention
+from .mention import camel_parts, is_mention
 
 _SEP = "[ \u00a0\u202f\\-]"
-_HUMPS = regex.compile(r"[\p{L}\p{M}]*\p{Ll}\p{Lu}[\p{L}\p{M}]*")  # a letter run with a camel hump
-_HUMP = regex.compile(r"(?<=\p{Ll})(?=\p{Lu})")
 _RUN3 = regex.compile(r"(\p{L})\1\1")
 _RANK = {"full": 0, "first": 1, "last": 2, "nick": 3}
 
@@ -132,11 +130,8 @@ class ParticipantMatcher:
         if label:
             return out
         # camel case and hashtags: "#TeamJulien", "#JoyeuxAnnivGaïdig", "GwenaelleAuBoulot"
-        for m in _HUMPS.finditer(text):
-            a, b = m.span()
-            cuts = [a] + [x.start() for x in _HUMP.finditer(text, a, b)] + [b]
-            if cuts[1] - cuts[0] < 3 and not (a > 0 and text[a - 1] in "#@"):
-                continue  # "McDonald", "iPhone", "LeBron": no name glued after a prefix
+        for cuts in camel_parts(text):
+            a, b = cuts[0], cuts[-1]
             for i in range(len(cuts) - 1):
                 for j in range(i + 1, min(len(cuts), i + 4)):
                     s, e = cuts[i], cuts[j]
