@@ -301,7 +301,7 @@ class GazetteerDetector:
                 return 2  # a known person's first name before a surname: "Diamond Young", whole
         if first and common and len(f) >= 3 and f not in self.d["stop"] \
                 and named_here(text, t.s, t.e, lang, folded):
-            return 2  # a first name that is a word, in a naming context: "Dawn coming too?", "yeah dawn said"
+            return 3  # a first name that is a word, in a naming context: "Dawn coming too?", "yeah dawn said"
         prev = toks[i - 1] if i else None
         adjacent_prev = prev is not None and prev.e >= t.s - 2
         if t.cap and not t.text.isupper() and adjacent_prev and prev.f.rstrip(".") in self.d["titles"] \
@@ -466,7 +466,7 @@ class GazetteerDetector:
                 i += 1
                 continue
             count = j - i
-            while j < n and count < MAX_TOKENS:
+            while j < n and count < MAX_TOKENS and (seed != 3 or toks[j].cap):
                 k = self._extends(text, toks, j, t.cap)
                 if not k:
                     break
@@ -480,7 +480,7 @@ class GazetteerDetector:
             # score 0.9: a strong cue ("avec", "tell", "Mr.", "@") stands before it, so a NER
             # label saying place/organisation does not veto it (see names.NameDetector)
             prev = toks[i - 1] if i and toks[i - 1].e >= t.s - 2 else None
-            score = 0.9 if seed == 2 or self._cue_before(folded, t.s, prev, strong=True) else 0.8
+            score = 0.9 if seed in (2, 3) or self._cue_before(folded, t.s, prev, strong=True) else 0.8
             out.append(Finding(start, end, PERSON, text[start:end], score, "gazetteer"))
             i = j
         if out and len(toks) > 2:

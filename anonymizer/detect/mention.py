@@ -135,6 +135,17 @@ def _top_names() -> frozenset[str]:
     return load_list("top_first_names.txt.gz")
 
 
+def _place_at(folded: str, s: int, e: int, names_too: bool = True) -> bool:
+    """Is folded[s:e] with the next words ("viana" + "do castelo") a world place, or alone
+    (when ``names_too`` or it is none of the most common first names: "to Logan" is a person)?"""
+    places = _places()
+    end = folded.find("\n", e)
+    words = folded[e:len(folded) if end < 0 else end].split()[:3]
+    if any(folded[s:e] + " " + " ".join(words[:k]) in places for k in range(1, len(words) + 1)):
+        return True
+    return folded[s:e] in places and (names_too or folded[s:e] not in _top_names())
+
+
 def word_of(surface: str, lang: str | None) -> Word | None:
     """``surface`` (one or more words, as written) as a word of ``lang`` — or of English, for a
     frequent English word — else None.  Several words: a word only when each one is."""
@@ -282,7 +293,7 @@ def _term_context(text: str, folded: str, s: int, e: int, prev: list, kind: str 
         w = prev[0][0]
         if kind is not None and (w in r["term_before"] or w in r["makes"] or w in r["determiners"].get(lang, ())):
             return True
-        if kind is None and w in r["place_before"] and folded[s:e] in _places():
+        if kind is None and w in r["place_before"] and _place_at(folded, s, e):
             return True
         if kind is not None and len(prev) > 1 and text[prev[0][1]:prev[0][2]].islower() \
                 and (prev[1][0] in r["term_before"] or any(prev[1][0] in d for d in r["determiners"].values())):
@@ -329,19 +340,21 @@ def is_mention(text: str, s: int, e: int, lang: str | None, folded: str | None =
     key = folded[s:e]
     letters = [c for c in surface if c.isalpha()]
     capitalised = bool(letters) and letters[0].isupper()
+    r = rules()
     word = word_of(surface, lang)
     kind = term_of(key)
+    if dynamic and word is not None and " " in key and any(w in r["makes"] for w in key.split()[:-1]):
+        word, kind = None, "cars"
     if dynamic and not capitalised and " " not in key and word is None and kind is None:
         return named_here(text, s, e, lang, folded)  # "dawn said", not every "jsuis" after one "Jsuis"
-    r = rules()
     if word is None and kind is None:
         if not dynamic:
             return True
-        if " " in key and key.split()[0] in r["makes"]:
-            kind = "cars"  # "Renault Zoé", "Fiat Punto" (found in a body: no person)
+        if " " in key and any(w in r["makes"] for w in key.split()[:-1]):
+            kind = "cars"  # "Renault Zoé", "Fiat Punto", "el Seat León" (found in a body: no person)
         else:
             prev = _prev_words(folded, s, 2)
-            if not prev or prev[0][0] not in r["place_before"] or key not in _places() or key in _top_names():
+            if not prev or prev[0][0] not in r["place_before"] or not _place_at(folded, s, e, names_too=False):
                 return True
             # a place after a preposition ("leva-o a Sintra", "em Viana do Castelo"): a
             # person found in bodies only is one there in a naming context only

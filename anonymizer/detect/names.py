@@ -30,6 +30,7 @@ PLACE_LABELS = frozenset(["GPE", "LOC"])
 PERSON_LABELS = frozenset(["PERSON", "PER"])
 _CAP_RE = regex.compile(r"(?<![\p{L}\p{M}])\p{Lu}[\p{Ll}\p{M}]")
 _TRIM = " \t'’\"«»“”.,;:!?()[]{}-–—*_~"
+_HUMP = regex.compile(r"\p{Ll}\p{Lu}")
 _NAME_WORD = regex.compile(r"\p{Lu}[\p{L}\p{M}]*(?:['’\-]\p{L}[\p{L}\p{M}]*)*\.?")
 
 
@@ -220,6 +221,8 @@ def merge(gaz: list[Finding], ner: list[Finding]) -> list[Finding]:
         clash = [g for g in out if g.overlaps(f)]
         if not clash:
             out.append(f)
+        elif _HUMP.search(f.text) and " " not in f.text:
+            continue  # "#TeamJulien": the name the gazetteer found inside, not the whole hashtag
         elif all(f.end - f.start > g.end - g.start for g in clash):
             out = [g for g in out if g not in clash] + [f]
     return sorted(out, key=lambda x: x.start)
