@@ -382,6 +382,8 @@ class GazetteerDetector:
         words = self._common(t.f, lang) + self._common(u.f, lang)
         if words == 0:
             return True
+        if words == 1 and named_here(text, t.s, u.e, lang, folded=fold(text)):
+            return True  # "lasse poppinga kommt um 8", "summer pritchard said"
         if words == 1:
             ls = text.rfind("\n", 0, t.s) + 1
             le = text.find("\n", u.e)
@@ -404,7 +406,9 @@ class GazetteerDetector:
             return 1 if j + 1 < len(toks) and toks[j + 1].cap else 0  # an initial: "Ryan P Costa"
         if f in self.d["particles"] and j + 1 < len(toks):
             nxt = toks[j + 1]
-            if text[t.e:nxt.s] == " " and (nxt.cap or (not seed_cap and self._known(nxt.f)[1])):
+            shout = prev.text.isupper() and t.text.isupper() and nxt.text.isupper() and len(nxt.f) >= 3 \
+                and nxt.f not in self.d["stop"]  # "ZURIÑE DE UNAMUNO": a name shouted whole
+            if text[t.e:nxt.s] == " " and (nxt.cap or (not seed_cap and self._known(nxt.f)[1]) or shout):
                 return 2 if not self.is_allowed(nxt.f) else 0
             return 0
         first, last = self._known(f)
