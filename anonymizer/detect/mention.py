@@ -23,7 +23,8 @@ proposes (:mod:`anonymizer.detect.names`) is judged here, with the chat's langua
   (``bill from next door``) unless it is function-like (``will``, ``said``, ``hope``); a
   capitalised one is a mention (German nouns: like lowercase), at the start of a sentence
   unless function-like (``Will do``); a word that is also one of the most common first
-  names (``dolores``, ``rosa``) is a mention unless a word context says otherwise.
+  names (``dolores``, ``rosa``) or a rare word (``prune``, ``Wolfram``) is a mention unless
+  a word context says otherwise.
 
 For a person found in bodies only (NER, gazetteer, ``dynamic``), a term that is no common
 first name (``Benfica``, ``Fiorentina``) is a mention only in a naming context.
@@ -89,6 +90,8 @@ def rules() -> dict:
     return {
         "opener": int(m.get("opener_zipf", 54)),
         "english": int(m.get("english_zipf", 45)),
+        "rare": int(m.get("rare_zipf", 35)),
+        "noun": int(m.get("german_noun_zipf", 45)),
         "article_names": frozenset(m.get("names_after_article", []) or []),
         "determiners": {k: _fold_set(v) for k, v in (m.get("determiners") or {}).items()},
         "definite": {k: _fold_set(v) for k, v in (m.get("definite") or {}).items()},
@@ -107,32 +110,36 @@ def rules() -> dict:
     }
 
 
+def _lines(name: str):
+    """The lines of ``rules/gazetteer/<name>`` (gzip), none when it is missing."""
+    path = rules_dir() / "gazetteer" / name
+    if not path.is_file():
+        return
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            yield line.rstrip("\n")
+
+
 @lru_cache(maxsize=None)
 def words(lang: str) -> dict[str, Word]:
     """The frequent words of ``lang`` as written, lowercased: word -> :class:`Word` ({} when the
     language has no list)."""
-    path = rules_dir() / "gazetteer" / f"words_{lang}.txt.gz"
     out: dict[str, Word] = {}
-    if not path.is_file():
-        return out
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            parts = line.rstrip("\n").split("\t")
-            if len(parts) >= 2:
-                out[parts[0]] = Word(int(parts[1]), len(parts) > 2 and parts[2] == "n")
+    for line in _lines(f"words_{lang}.txt.gz"):
+        parts = line.split("\t")
+        if len(parts) >= 2:
+            out[parts[0]] = Word(int(parts[1]), len(parts) > 2 and parts[2] == "n")
     return out
 
 
 @lru_cache(maxsize=1)
 def _places() -> frozenset[str]:
-    from .gazetteer import load_list
-    return load_list("world_places.txt.gz")
+    return frozenset(_lines("world_places.txt.gz")) - {""}
 
 
 @lru_cache(maxsize=1)
 def _top_names() -> frozenset[str]:
-    from .gazetteer import load_list
-    return load_list("top_first_names.txt.gz")
+    return frozenset(_lines("top_first_names.txt.gz")) - {""}
 
 
 def _place_at(folded: str, s: int, e: int, names_too: bool = True) -> bool:
@@ -374,9 +381,10 @@ def is_mention(text: str, s: int, e: int, lang: str | None, folded: str | None =
         return False
     if kind is not None and dynamic and key not in r["also_names"]:
         return False
-    lower = not capitalised or (lang == "de" and not surface.isupper())
-    if word.named and not (dynamic and lower):
-        return True  # "dolores", "rosa": a participant's name unless the words before say otherwise
+    # German writes nouns capitalised: a frequent one ("Ernst", "Engel") is read like lowercase
+    lower = not capitalised or (lang == "de" and not surface.isupper() and word.zipf >= r["noun"])
+    if (word.named or word.zipf < r["rare"]) and not (dynamic and lower):
+        return True  # "dolores", "rosa", "prune", "Wolfram": a name unless the words before say otherwise
     if lower:
         return start and not function_like
     return not (start and function_like)
