@@ -11,10 +11,11 @@ nouns, capitalised in the dictionary, count too: "ernst", "engel", "kai").  Word
 written, accents included ("said" is an English word, "saïd" is none), lowercased.
 
 A word that is also one of the most common first names of the chat regions (names-dataset's top
-names, ``top_first_names``) is marked ``<TAB>n`` unless its frequency says the word dominates
-(zipf ≥ ``NAME_WORD_ZIPF``: "pierre" the stone is a plain word; "marie", "dolores", "rosa" are
-marked): the mention rule (anonymizer/detect/mention.py) takes such a word for the word only
-where the words around it say so ("unos dolores"), so it errs on the side of replacing.
+names, ``top_first_names``, and the first names of the language's Faker locale: "marie", "jean",
+"pierre", "dolores", "rosa", "bill") is marked ``<TAB>n``
+(wordfreq counts the name and the word together, so no frequency tells which dominates): the
+mention rule (anonymizer/detect/mention.py) takes such a word for the word only where the
+words around it say so ("une pierre", "unos dolores"), so it errs on the side of replacing.
 """
 from __future__ import annotations
 
@@ -32,7 +33,6 @@ HUNSPELL = Path("/usr/share/hunspell")
 DICTS = {"fr": "fr", "en": "en_US", "de": "de_DE", "es": "es_ES", "it": "it_IT", "pt": "pt_PT", "nl": "nl"}
 N_FREQUENT = 60_000
 MIN_ZIPF = 2.8
-NAME_WORD_ZIPF = 5.2
 
 
 def hunspell_forms(lang: str) -> set[str]:
@@ -50,11 +50,23 @@ def hunspell_forms(lang: str) -> set[str]:
     return out
 
 
+def faker_first_names(lang: str) -> set[str]:
+    from faker import Faker
+
+    from anonymizer.language import language
+    p = Faker(language(lang).faker_locale).provider("faker.providers.person")
+    names = []
+    for attr in ("first_names", "first_names_male", "first_names_female"):
+        names += list(getattr(p, attr, ()) or ())
+    return {fold(n) for n in names}
+
+
 def main() -> None:
     import wordfreq
     with gzip.open(OUT / "top_first_names.txt.gz", "rt", encoding="utf-8") as fh:
-        top = {ln.strip() for ln in fh if ln.strip()}
+        top_names = {ln.strip() for ln in fh if ln.strip()}
     for lang in DICTS:
+        top = top_names | faker_first_names(lang)
         forms = hunspell_forms(lang)
         rows = []
         for w in wordfreq.top_n_list(lang, N_FREQUENT):
@@ -63,7 +75,7 @@ def main() -> None:
             z = wordfreq.zipf_frequency(w, lang)
             if z < MIN_ZIPF:
                 continue
-            mark = "\tn" if fold(w) in top and z < NAME_WORD_ZIPF else ""
+            mark = "\tn" if fold(w) in top else ""
             rows.append(f"{w}\t{round(z * 10)}{mark}")
         path = OUT / f"words_{lang}.txt.gz"
         with gzip.GzipFile(path, "wb", mtime=0) as fh:

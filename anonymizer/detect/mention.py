@@ -53,10 +53,15 @@ _HUMPS = regex.compile(r"[\p{L}\p{M}]*\p{Ll}\p{Lu}[\p{L}\p{M}]*")  # a letter ru
 _HUMP = regex.compile(r"(?<=\p{Ll})(?=\p{Lu})")
 
 
+_ANY_HUMP = regex.compile(r"\p{Ll}\p{Lu}")
+
+
 def camel_parts(text: str):
     """The camel-case words of ``text`` (``#TeamJulien``, ``GwenaelleAuBoulot``), each as the
     offsets of its parts: [start, hump, …, end].  Not a short prefix glued to a name
     ("McDonald", "iPhone", "LeBron") unless it is a hashtag or a handle."""
+    if _ANY_HUMP.search(text) is None:  # the usual case, one cheap scan
+        return
     for m in _HUMPS.finditer(text):
         a, b = m.span()
         cuts = [a] + [x.start() for x in _HUMP.finditer(text, a, b)] + [b]
@@ -94,8 +99,10 @@ def rules() -> dict:
         "noun": int(m.get("german_noun_zipf", 45)),
         "article_names": frozenset(m.get("names_after_article", []) or []),
         "determiners": {k: _fold_set(v) for k, v in (m.get("determiners") or {}).items()},
+        "function": {k: _fold_set(v) for k, v in (m.get("function_before") or {}).items()},
         "definite": {k: _fold_set(v) for k, v in (m.get("definite") or {}).items()},
         "term_before": _fold_set(m.get("term_before")),
+        "club_before": _fold_set(m.get("club_before")),
         "cues": _phrases(list(m.get("cues_before") or []) + list(cues.get("naming") or [])),
         "place_before": _fold_set(m.get("place_before")),
         "pronouns": _fold_set(m.get("second_pronouns")),
@@ -153,6 +160,7 @@ def _place_at(folded: str, s: int, e: int, names_too: bool = True) -> bool:
     return folded[s:e] in places and (names_too or folded[s:e] not in _top_names())
 
 
+@lru_cache(maxsize=65536)
 def word_of(surface: str, lang: str | None) -> Word | None:
     """``surface`` (one or more words, as written) as a word of ``lang`` — or of English, for a
     frequent English word — else None.  Several words: a word only when each one is."""
@@ -164,7 +172,7 @@ def word_of(surface: str, lang: str | None) -> Word | None:
             return None
         return Word(min(w.zipf for w in ws), any(w.named for w in ws))
     w = words(lang).get(low) if lang else None
-    if lang != "en":
+    if lang != "en" and not (w is not None and w.named):
         e = words("en").get(low)
         if e is not None and e.zipf >= rules()["english"] and (w is None or e.zipf > w.zipf):
             w = e
@@ -281,13 +289,18 @@ def _naming(text: str, folded: str, s: int, e: int, start: bool, function_like: 
     return False
 
 
-def _word_context(folded: str, prev: list, lang: str, english: bool, capitalised: bool, term: bool) -> bool:
+def _word_context(folded: str, prev: list, lang: str, english: bool, capitalised: bool, term: bool,
+                  lower: bool = False) -> bool:
+    """A determiner before the token (any case), or for a lowercase(-like) token a pronoun,
+    auxiliary or adverb ("I will", "she said", "das ist ernst")."""
     if not prev:
         return False
     r = rules()
     w = prev[0][0]
     dets = r["determiners"].get(lang, frozenset())
     if w in dets or (english and w in r["determiners"].get("en", ())):
+        return True
+    if lower and (w in r["function"].get(lang, ()) or (english and w in r["function"].get("en", ()))):
         return True
     if w in r["definite"].get(lang, ()) or (english and w in r["definite"].get("en", ())):
         return term or not (capitalised and lang in r["article_names"])
@@ -298,7 +311,8 @@ def _term_context(text: str, folded: str, s: int, e: int, prev: list, kind: str 
     r = rules()
     if prev:
         w = prev[0][0]
-        if kind is not None and (w in r["term_before"] or w in r["makes"] or w in r["determiners"].get(lang, ())):
+        if kind is not None and (w in r["term_before"] or w in r["makes"] or w in r["determiners"].get(lang, ())
+                                 or kind == "clubs" and w in r["club_before"]):
             return True
         if kind is None and w in r["place_before"] and _place_at(folded, s, e):
             return True
@@ -333,7 +347,8 @@ def named_here(text: str, s: int, e: int, lang: str | None, folded: str | None =
     letters = [c for c in text[s:e] if c.isalpha()]
     capitalised = bool(letters) and letters[0].isupper()
     english = lang == "en" or word_of(text[s:e], None) is not None
-    return not _word_context(folded, _prev_words(folded, s, 3), lang or "", english, capitalised, False)
+    return not _word_context(folded, _prev_words(folded, s, 3), lang or "", english, capitalised, False,
+                             not capitalised)
 
 
 def is_mention(text: str, s: int, e: int, lang: str | None, folded: str | None = None,
@@ -371,18 +386,18 @@ def is_mention(text: str, s: int, e: int, lang: str | None, folded: str | None =
     if _naming(text, folded, s, e, start, function_like):
         return True
     prev = _prev_words(folded, s, 3)
-    if kind is not None or word is None:
-        if _term_context(text, folded, s, e, prev, kind, lang or ""):
-            return False
-        if word is None:  # a term, no word
-            return not dynamic or key in r["also_names"]
+    if _term_context(text, folded, s, e, prev, kind, lang or ""):
+        return False  # "ma vieille Clio", "o Benfica", "do Porto", "Charlotte, NC"
+    if word is None:  # a term, no word
+        return not dynamic or key in r["also_names"]
     english = lang == "en" or (word is not None and word_of(surface, None) is not None)
-    if _word_context(folded, prev, lang or "", english, capitalised, kind is not None):
-        return False
-    if kind is not None and dynamic and key not in r["also_names"]:
-        return False
     # German writes nouns capitalised: a frequent one ("Ernst", "Engel") is read like lowercase
-    lower = not capitalised or (lang == "de" and not surface.isupper() and word.zipf >= r["noun"])
+    lower = not capitalised or (word is not None and lang == "de" and not surface.isupper()
+                                and word.zipf >= r["noun"])
+    if _word_context(folded, prev, lang or "", english, capitalised, kind is not None, lower):
+        return False
+    if kind is not None and dynamic and key not in r["also_names"] and not word.named:
+        return False  # a car, a club found in a body: no person (unless also a common first name)
     if (word.named or word.zipf < r["rare"]) and not (dynamic and lower):
         return True  # "dolores", "rosa", "prune", "Wolfram": a name unless the words before say otherwise
     if lower:

@@ -101,13 +101,15 @@ class Engine:
         """One document's structure pass.  ``records``: a callable giving a fresh iterator
         of its records.  ``on_language(lang)`` is called as soon as the language is known,
         before the people are read (so name workers can load their model meanwhile)."""
-        bodies = []
+        bodies, senders = [], []
         for r in records():
             for sp in r.bodies[:2]:
                 bodies.append(sp.text(r.raw))
+            if r.sender is not None and len(senders) < 50:  # names issue 14: phone regions, a prior
+                senders.append(r.sender_text)
             if len(bodies) > 400:
                 break
-        lang = self.settings.language or detect_language(bodies)
+        lang = self.settings.language or detect_language(bodies, senders=senders)
         if on_language is not None:
             on_language(lang)
         row = language(lang)
