@@ -300,7 +300,8 @@ class GazetteerDetector:
                     and not self.is_allowed(nxt.f) and nxt.f not in self.d["stop"]:
                 return 2  # a known person's first name before a surname: "Diamond Young", whole
         if first and common and len(f) >= 3 and f not in self.d["stop"] \
-                and (not t.cap or self._sentence_start(text, t.s)) and named_here(text, t.s, t.e, lang, folded):
+                and (not t.cap or self._sentence_start(text, t.s) or i and toks[i - 1].f in self.d["articles"]) \
+                and named_here(text, t.s, t.e, lang, folded):
             return 3  # a first name that is a word, in a naming context: "Dawn coming too?", "yeah dawn said"
         prev = toks[i - 1] if i else None
         adjacent_prev = prev is not None and prev.e >= t.s - 2

@@ -254,14 +254,15 @@ def _starts_with(tail: str, phrases) -> bool:
 
 
 def _naming(text: str, folded: str, s: int, e: int, start: bool, function_like: bool,
-            vocative: bool = True) -> bool:
-    """``vocative``: a bare "x," / "x !" / "x" alone counts (for a known person, not to propose one)."""
+            vocative: bool = True) -> int:
+    """0: no naming context; 2: ``@x``, ``#x`` or a cue before it; 1: another one.  ``vocative``:
+    a bare "x," / "x !" / "x" alone counts (for a known person, not to propose one)."""
     r = rules()
     if s > 0 and text[s - 1] in "@#":
-        return True
+        return 2
     head = folded[max(0, s - 30):s].rstrip(" \t\u00a0,:!")
     if head and _ends_with(head, r["cues"]):
-        return True
+        return 2  # a cue: stronger than any word before it ("my name is vitoria")
     rest = text[e:]
     nl = rest.find("\n")
     line_rest = rest if nl < 0 else rest[:nl]
@@ -340,10 +341,9 @@ def named_here(text: str, s: int, e: int, lang: str | None, folded: str | None =
     word = word_of(text[s:e], lang)
     function_like = word is not None and word.zipf >= rules()["opener"] and not word.named
     msg_start, sent_start = _at_start(text, s)
-    if not _naming(text, folded, s, e, msg_start or sent_start, function_like, vocative=False):
-        return False
-    if s > 0 and text[s - 1] in "@#":
-        return True
+    naming = _naming(text, folded, s, e, msg_start or sent_start, function_like, vocative=False)
+    if naming != 1:
+        return bool(naming)
     letters = [c for c in text[s:e] if c.isalpha()]
     capitalised = bool(letters) and letters[0].isupper()
     english = lang == "en" or word_of(text[s:e], None) is not None
@@ -367,8 +367,10 @@ def is_mention(text: str, s: int, e: int, lang: str | None, folded: str | None =
     kind = term_of(key)
     if dynamic and word is not None and " " in key and any(w in r["makes"] for w in key.split()[:-1]):
         word, kind = None, "cars"
-    if dynamic and not capitalised and " " not in key and word is None and kind is None:
-        return named_here(text, s, e, lang, folded)  # "dawn said", not every "jsuis" after one "Jsuis"
+    if dynamic and not capitalised and " " not in key:
+        # somebody found in bodies, written lowercase: only where named ("dawn said"), not
+        # every "jsuis" after one "Jsuis", nor "speranza è l'ultima a morire" after "Speranza"
+        return named_here(text, s, e, lang, folded)
     if word is None and kind is None:
         if not dynamic:
             return True

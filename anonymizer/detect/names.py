@@ -210,7 +210,7 @@ def mentioned(text: str, found: list[Finding], lang: str | None) -> list[Finding
     # a lowercase name the gazetteer found by its own rules ("dis à youenn", lists "adam, chad
     # and caleb": a list of names is a naming context) stays when it is no term
     return [f for f in found if f.kind != PERSON or f.text.islower() and " " not in f.text
-            and (f.score <= 0.7 or word_of(f.text, lang) is None) and term_of(folded[f.start:f.end]) is None
+            and (f.score <= 0.7 or word_of(f.text, lang) is None and term_of(folded[f.start:f.end]) is None)
             or is_mention(text, f.start, f.end, lang, folded, dynamic=True)]
 
 
