@@ -312,8 +312,12 @@ class GazetteerDetector:
                 and self._cue_before(folded, t.s, None, naming=True):
             return True  # "my name is vitoria", "her maiden name is Sandgreen"
         if self._cue_before(folded, t.s, prev if adjacent_prev else None):
-            if place or _CONTRACTION.search(f):
+            if _CONTRACTION.search(f):
                 return False
+            if place:  # "with Mercedes Urkullu": a first name before a surname that is no word
+                nxt = toks[i + 1] if i + 1 < len(toks) else None
+                return bool(first and t.cap and nxt is not None and nxt.cap and text[t.e:nxt.s] == " "
+                            and not self._common(nxt.f, lang) and nxt.f not in self.d["places"])
             if first or last:
                 return t.cap or (not common and f not in self.d["stop"]) or f in self.d["lower"]
             if not t.cap:  # "dis à youenn": an unknown lowercase non-word after a strong cue
