@@ -56,7 +56,7 @@ import regex
 from ..ruleset import load_user_yaml, load_yaml, rules_dir
 from ..textutil import fold
 from .base import PERSON, Finding
-from .mention import camel_parts, named_here
+from .mention import camel_parts, ends_with_phrase, named_here
 
 TOKEN_RE = regex.compile(r"(?<![\p{L}\p{M}\p{N}_])\p{L}[\p{L}\p{M}]*(?:['’\-]\p{L}[\p{L}\p{M}]*)*\.?")
 _ELISION = regex.compile(r"^(?:[dljmtsn]|qu)['’](?=\p{Lu})")
@@ -95,6 +95,8 @@ _NAME_LIST = regex.compile(r"(?<![\p{L}\p{M}\-'’])" + _LIST_WORD + r"(?:,[ \t]
                            + _LIST_WORD + r"(?![\p{L}\p{M}\-'’])")
 _SPEAKER_LINE = regex.compile(r"(?m)^\p{Lu}[\p{L}\p{M}]+(?:[ \t]\p{Lu}[\p{L}\p{M}]+)?:[ \t]*[\"“\p{Lu}]")
 _VOCATIVE = regex.compile(r",[ \t]+\p{Ll}")
+_RUN3 = regex.compile(r"(\p{L})\1\1")  # "yesss": an elongated word, no name
+_LINE_END = regex.compile(r"[^\p{L}\p{N}\n]*(?:\n|$)")
 _LIST_SEP = regex.compile(r"[ \t]*(?:,|&|and|und|et|y)[ \t]+")
 
 
@@ -272,14 +274,7 @@ class GazetteerDetector:
         if not head:
             return False
         cues = self.d["naming"] if naming else self.d["strong"] if strong else self.d["before"]
-        if not head.endswith(cues):  # one C call for the usual "no cue" answer
-            return False
-        for cue in cues:
-            if head.endswith(cue):
-                k = len(head) - len(cue)
-                if k == 0 or not head[k - 1].isalnum():
-                    return True
-        return False
+        return ends_with_phrase(head, cues)
 
     def _seed(self, text, folded, toks, i, lang=None, known=frozenset()) -> bool:
         t = toks[i]
@@ -320,9 +315,11 @@ class GazetteerDetector:
                             and not self._common(nxt.f, lang) and nxt.f not in self.d["places"])
             if first or last:
                 return t.cap or (not common and f not in self.d["stop"]) or f in self.d["lower"]
-            if not t.cap:  # "dis à youenn": an unknown lowercase non-word after a strong cue
+            if not t.cap:  # "dis à youenn": an unknown lowercase non-word after a strong cue; "lol
+                # torquil 😂": after any cue, closing the line
                 return (len(f) >= 4 and not self._common(f) and f not in self.d["stop"] and not self._inflected(f)
-                        and self._cue_before(folded, t.s, None, strong=True))
+                        and not _RUN3.search(f)
+                        and (self._cue_before(folded, t.s, None, strong=True) or _LINE_END.match(text, t.e)))
             return not common and not self._compound(f)
         if not t.cap and lang and lang in self.d["lower_lang"].get(f, ()):
             return True  # a common name that is a word only in other languages: "ander" in Spanish
@@ -443,11 +440,16 @@ class GazetteerDetector:
                 start = toks[k - 1].s
                 k -= 2
                 continue
-            if not self._name_like(t):
+            if not self._name_like(t) and not (k == i - 1 and self._given(t)):
                 break
             start = t.s
             k -= 1
         return start
+
+    def _given(self, t: Token) -> bool:
+        """A capitalised known first name, even a word, right before a surname: "Wolf Obermaier"."""
+        return t.cap and not t.text.isupper() and len(t.f) >= 3 and self._known(t.f)[0] \
+            and not self.is_allowed(t.f) and t.f not in self.d["stop"] and t.f not in self.d["places"]
 
     def find(self, text: str, lang: str | None = None, known=frozenset()) -> list[Finding]:
         """PERSON findings in ``text``; ``lang`` (the chat's language) lets a common name that is

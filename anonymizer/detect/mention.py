@@ -233,8 +233,9 @@ def _at_start(text: str, s: int) -> tuple[bool, bool]:
     return False, text[i] in _SENT_END or text[i] == ":"
 
 
-def _ends_with(head: str, phrases) -> bool:
-    if not head.endswith(phrases):
+def ends_with_phrase(head: str, phrases: tuple[str, ...]) -> bool:
+    """Does ``head`` end with one of ``phrases`` as whole words (not "tchao" for "ciao")?"""
+    if not head.endswith(phrases):  # one C call for the usual "no" answer
         return False
     for p in phrases:
         if head.endswith(p):
@@ -261,7 +262,7 @@ def _naming(text: str, folded: str, s: int, e: int, start: bool, function_like: 
     if s > 0 and text[s - 1] in "@#":
         return 2
     head = folded[max(0, s - 30):s].rstrip(" \t\u00a0,:!")
-    if head and _ends_with(head, r["cues"]):
+    if head and ends_with_phrase(head, r["cues"]):
         return 2  # a cue: stronger than any word before it ("my name is vitoria")
     rest = text[e:]
     nl = rest.find("\n")
