@@ -97,6 +97,7 @@ _SPEAKER_LINE = regex.compile(r"(?m)^\p{Lu}[\p{L}\p{M}]+(?:[ \t]\p{Lu}[\p{L}\p{M
 _VOCATIVE = regex.compile(r",[ \t]+\p{Ll}")
 _RUN3 = regex.compile(r"(\p{L})\1\1")  # "yesss": an elongated word, no name
 _LINE_END = regex.compile(r"[^\p{L}\p{N}\n]*(?:\n|$)")
+_CLAUSE_END = regex.compile(r"[ \t]*(?:[,.;:!?)]|[^\p{L}\p{N}\n]*(?:\n|$))")
 _LIST_SEP = regex.compile(r"[ \t]*(?:,|&|and|und|et|y)[ \t]+")
 
 
@@ -246,7 +247,7 @@ class GazetteerDetector:
         c = self.d["common"]
         if lang and f in self.d["name_words"]:
             return bool(self.d["name_words"][f] & {lang, "en"})
-        return f in c or (len(f) > 4 and f[-1] == "s" and f[:-1] in c)
+        return f in c or (len(f) > 3 and f[-1] == "s" and f[:-1] in c)
 
     def _inflected(self, f: str) -> bool:
         """English -ing / -ed forms of a common word ("with sending", "with updated")."""
@@ -294,10 +295,12 @@ class GazetteerDetector:
             if nxt.cap and text[t.e:nxt.s] == " " and not nxt.text.isupper() and self._known(nxt.f)[1] \
                     and not self.is_allowed(nxt.f) and nxt.f not in self.d["stop"]:
                 return 2  # a known person's first name before a surname: "Diamond Young", whole
-        if first and common and len(f) >= 3 and f not in self.d["stop"] \
+        if first and (common or not t.cap) and len(f) >= 3 and f not in self.d["stop"] \
                 and (not t.cap or self._sentence_start(text, t.s) or i and toks[i - 1].f in self.d["articles"]) \
                 and named_here(text, t.s, t.e, lang, folded):
-            return 3  # a first name that is a word, in a naming context: "Dawn coming too?", "yeah dawn said"
+            # a first name in a naming context: "Dawn coming too?", "yeah dawn said", "clio a dit"
+            # (3: a word, that takes no lowercase words along: not "ernst du bist")
+            return 3 if common and not t.text.isupper() else 2
         prev = toks[i - 1] if i else None
         adjacent_prev = prev is not None and prev.e >= t.s - 2
         if t.cap and not t.text.isupper() and adjacent_prev and prev.f.rstrip(".") in self.d["titles"] \
@@ -316,10 +319,11 @@ class GazetteerDetector:
             if first or last:
                 return t.cap or (not common and f not in self.d["stop"]) or f in self.d["lower"]
             if not t.cap:  # "dis à youenn": an unknown lowercase non-word after a strong cue; "lol
-                # torquil 😂": after any cue, closing the line
+                # torquil 😂": after any cue, closing the line; "bisous CATHERINE URKULLU": shouted
                 return (len(f) >= 4 and not self._common(f) and f not in self.d["stop"] and not self._inflected(f)
                         and not _RUN3.search(f)
-                        and (self._cue_before(folded, t.s, None, strong=True) or _LINE_END.match(text, t.e)))
+                        and (self._cue_before(folded, t.s, None, strong=True) or _LINE_END.match(text, t.e)
+                             or t.text.isupper()))
             return not common and not self._compound(f)
         if not t.cap and lang and lang in self.d["lower_lang"].get(f, ()):
             return True  # a common name that is a word only in other languages: "ander" in Spanish
@@ -327,7 +331,7 @@ class GazetteerDetector:
                 not t.cap or not lang or self.d["stop_lang"].get(f, {lang}) & {lang, "en"}):
             return False  # a capitalised stop word of another language may be a name: "Ella" in English
         if not t.cap:
-            return f in self.d["lower"] or self._lower_full_name(text, toks, i, lang)
+            return f in self.d["lower"] or (4 if self._lower_full_name(text, toks, i, lang) else False)
         if t.text.isupper() and len(f) > 1:
             return False  # ALL CAPS words are shouting, acronyms or places, not names, without a cue
         start = self._sentence_start(text, t.s)
@@ -375,9 +379,12 @@ class GazetteerDetector:
         t, u = toks[i], toks[i + 1]
         if u.cap or text[t.e:u.s] != " " or len(t.f) < 3 or len(u.f) < 3:
             return False
-        if not self._known(t.f)[0] or not self._known(u.f)[1]:
-            return False
         d = self.d
+        if not (self._known(t.f)[0] and self._known(u.f)[1]):
+            # "jelto hollstein kommt um 8": two lowercase non-words named by what follows
+            return (t.f not in d["stop"] and u.f not in d["stop"] and not self._common(t.f, lang)
+                    and not self._common(u.f, lang) and not _RUN3.search(t.f + " " + u.f)
+                    and named_here(text, t.s, u.e, lang, folded=fold(text)))
         if t.f in d["stop"] or u.f in d["stop"] or t.f in d["places"] or u.f in d["places"] \
                 or self.is_allowed(u.f) or _CONTRACTION.search(u.f):
             return False
@@ -420,6 +427,9 @@ class GazetteerDetector:
             return 1 if (first or last or not self._common(f)) else 0
         if not seed_cap and last and not self._common(f):
             return 1
+        if not seed_cap and not t.cap and len(f) >= 4 and not self._common(f) and f not in self.d["stop"] \
+                and not _RUN3.search(f) and _CLAUSE_END.match(text, t.e):
+            return 1  # "avec daniel ropars, c'est bon", "mdr youenn lachaud 😂": a surname nobody listed
         return 0
 
     def _name_like(self, t: Token) -> bool:
@@ -471,8 +481,8 @@ class GazetteerDetector:
                 j = i + 2
                 end = toks[i + 1].e
             elif (seed := self._seed(text, folded, toks, i, lang, known)):
-                j = i + 1
-                end = t.e
+                j = i + 1 if seed != 4 else i + 2  # 4: a lowercase first name and surname, both
+                end = toks[j - 1].e
             else:
                 i += 1
                 continue

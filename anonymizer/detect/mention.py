@@ -179,6 +179,13 @@ def word_of(surface: str, lang: str | None) -> Word | None:
     return w
 
 
+def _make_and_model(key: str) -> bool:
+    """A car make before a model or a number: "renault zoe", "seat leon", "peugeot 208"."""
+    ws = key.split()
+    makes, terms = rules()["makes"], rules()["terms"]
+    return any(a in makes and (terms.get(b) == "cars" or any(c.isdigit() for c in b)) for a, b in zip(ws, ws[1:]))
+
+
 def term_of(folded: str) -> str | None:
     """The kind of term (``cars``, ``makes``, ``brands``, ``clubs``, ``products``) ``folded`` is."""
     return rules()["terms"].get(folded)
@@ -366,8 +373,8 @@ def is_mention(text: str, s: int, e: int, lang: str | None, folded: str | None =
     r = rules()
     word = word_of(surface, lang)
     kind = term_of(key)
-    if dynamic and word is not None and " " in key and any(w in r["makes"] for w in key.split()[:-1]):
-        word, kind = None, "cars"
+    if dynamic and " " in key and _make_and_model(key):
+        word, kind = None, "cars"  # "Renault Zoé", "Fiat Punto", "el Seat León" (found in a body: no person)
     if dynamic and not capitalised and " " not in key:
         # somebody found in bodies, written lowercase: only where named ("dawn said"), not
         # every "jsuis" after one "Jsuis", nor "speranza è l'ultima a morire" after "Speranza"
@@ -375,14 +382,11 @@ def is_mention(text: str, s: int, e: int, lang: str | None, folded: str | None =
     if word is None and kind is None:
         if not dynamic:
             return True
-        if " " in key and any(w in r["makes"] for w in key.split()[:-1]):
-            kind = "cars"  # "Renault Zoé", "Fiat Punto", "el Seat León" (found in a body: no person)
-        else:
-            prev = _prev_words(folded, s, 2)
-            if not prev or prev[0][0] not in r["place_before"] or not _place_at(folded, s, e, names_too=False):
-                return True
-            # a place after a preposition ("leva-o a Sintra", "em Viana do Castelo"): a
-            # person found in bodies only is one there in a naming context only
+        prev = _prev_words(folded, s, 2)
+        if not prev or prev[0][0] not in r["place_before"] or not _place_at(folded, s, e, names_too=False):
+            return True
+        # a place after a preposition ("leva-o a Sintra", "em Viana do Castelo"): a person
+        # found in bodies only is one there in a naming context only
     function_like = word is not None and word.zipf >= r["opener"] and not word.named
     msg_start, sent_start = _at_start(text, s)
     start = msg_start or sent_start
