@@ -515,12 +515,15 @@ class GazetteerDetector:
         "#JoyeuxAnnivGaïdig": a part that is a known first name (no word) or a known person's."""
         added = False
         for cuts in camel_parts(text):
-            for a, b in zip(cuts, cuts[1:]):
+            for k, (a, b) in enumerate(zip(cuts, cuts[1:])):
                 f = folded[a:b]
                 if len(f) < 3 or any(x.start < b and a < x.end for x in out) or self.is_allowed(f):
                     continue
-                if f in known or (self._known(f)[0] and not self._common(f, lang) and f not in self.d["places"]
-                                  and f not in self.d["stop"]):
+                # after a cue or a kinship word ("#AuguriNonnaAssunta", "#TeamRose"), a first name
+                # that is also a word is one too
+                cued = k > 0 and (folded[cuts[k - 1]:a] in self.d["before"] or folded[cuts[k - 1]:a] == "team")
+                if f in known or (self._known(f)[0] and (cued or not self._common(f, lang)) and f not in self.d["before"]
+                                  and f not in self.d["places"] and f not in self.d["world"] and f not in self.d["stop"]):
                     out.append(Finding(a, b, PERSON, text[a:b], 0.9, "gazetteer"))
                     added = True
         return sorted(out, key=lambda x: x.start) if added else out
