@@ -26,6 +26,20 @@ def not_name_words() -> frozenset[str]:
     return frozenset(words)
 
 
+@lru_cache(maxsize=1)
+def nicknames() -> dict[str, tuple[str, ...]]:
+    """Folded first name -> its nicknames and diminutives (``rules/diminutives.yaml``), 3+ letters."""
+    data = load_yaml("diminutives.yaml") or {}
+    out: dict[str, list[str]] = {}
+    for names, forms in (data.get("names") or {}).items():
+        forms = [str(f) for f in forms or () if len(fold(str(f)).replace("-", "")) >= 3]
+        for name in str(names).split(","):
+            key = fold(name.strip())
+            out.setdefault(key, [])
+            out[key] += [f for f in forms if fold(f) != key and f not in out[key]]
+    return {k: tuple(v) for k, v in out.items() if v}
+
+
 @dataclass
 class Person:
     key: str
@@ -211,3 +225,6 @@ class Identities:
                         if len(w) >= 3:
                             yield w, "last", p
             yield p.first, "first", p
+            if not p.dynamic:  # a participant's nicknames ("Jibé", "Prunette", "Merceditas")
+                for nick in nicknames().get(fold(p.first), ()):
+                    yield nick, "nick", p

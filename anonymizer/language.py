@@ -59,18 +59,79 @@ def _detector():
     return lingua.LanguageDetectorBuilder.from_languages(*langs).with_low_accuracy_mode().build()
 
 
-def detect_language(texts: list[str], default: str = DEFAULT_LANGUAGE) -> str:
+SHORT = 600          # a sample shorter than this (characters) is a short chat: priors weigh in
+FUNCTION_ZIPF = 50   # a language's function words: its words at least this frequent (zipf ×10)
+FUNCTION_WEIGHT = 2.0  # the share of function words of each language, added to lingua's confidence
+REGION_WEIGHT = 0.3    # the participants' phone regions, shared among them
+
+
+@lru_cache(maxsize=None)
+def _function_words(code: str) -> frozenset[str]:
+    from .detect.mention import words
+    return frozenset(w for w, x in words(code).items() if x.zipf >= FUNCTION_ZIPF and not x.named)
+
+
+@lru_cache(maxsize=1)
+def _region_languages() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for code, row in LANGUAGES.items():
+        for reg in row.phone_regions:
+            out.setdefault(reg, code)
+    return out
+
+
+def _sender_regions(senders) -> list[str]:
+    """The regions of the international phone numbers among sender labels."""
+    import phonenumbers
+    out = []
+    for label in senders or ():
+        digits = label.strip().strip("\u202a\u202c\u200e~ ")
+        if not digits.startswith("+"):
+            continue
+        try:
+            reg = phonenumbers.region_code_for_number(phonenumbers.parse(digits, None))
+        except phonenumbers.NumberParseException:
+            continue
+        if reg:
+            out.append(reg)
+    return out
+
+
+def detect_language(texts: list[str], default: str = DEFAULT_LANGUAGE, senders=()) -> str:
+    """The chat's language: lingua over a sample of its bodies; on a short chat (a few
+    messages, names and numbers that fool lingua) the share of each language's function words
+    and the regions of the participants' phone numbers (``senders``: sender labels) weigh in."""
     sample = "\n".join(t for t in texts if t and len(t) > 3)[:20000]
-    if len(sample) < 10:
+    regions = _sender_regions(senders)
+    if len(sample) < 10 and not regions:
         return default
-    try:
-        lang = _detector().detect_language_of(sample)
-    except Exception:  # pragma: no cover - lingua missing or broken
+    scores: dict[str, float] = {}
+    if len(sample) >= 10:
+        try:
+            for v in _detector().compute_language_confidence_values(sample):
+                code = v.language.iso_code_639_1.name.lower()
+                if code in SUPPORTED:
+                    scores[code] = scores.get(code, 0.0) + v.value
+        except Exception:  # pragma: no cover - lingua missing or broken
+            pass
+    if len(sample) < SHORT:
+        import regex
+        toks = [t.lower() for t in regex.findall(r"[\p{L}'’]+", clean(sample))]
+        hits: dict[str, float] = {}
+        for t in toks:  # a function word of several languages shares its vote among them
+            codes = [code for code in SUPPORTED if t in _function_words(code)]
+            for code in codes:
+                hits[code] = hits.get(code, 0.0) + 1 / len(codes)
+        total = sum(hits.values())
+        for code, h in hits.items():
+            scores[code] = scores.get(code, 0.0) + FUNCTION_WEIGHT * h / total
+        langs = [_region_languages().get(r) for r in regions]
+        for code in langs:
+            if code is not None:
+                scores[code] = scores.get(code, 0.0) + REGION_WEIGHT / len(langs)
+    if not scores:
         return default
-    if lang is None:
-        return default
-    code = lang.iso_code_639_1.name.lower()
-    return code if code in SUPPORTED else default
+    return max(sorted(scores), key=lambda c: scores[c])
 
 
 # ---------------------------------------------------------------------------- mixed chats

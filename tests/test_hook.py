@@ -240,13 +240,27 @@ def _hook_env(tmp_path, **extra):
     ``PYTHONPATH`` lends the hook this test environment's site-packages (an editable install
     of the worktree is a .pth there, which PYTHONPATH does not read: the hook runs the copy
     pre-commit installed, asserted below).  ``PRE_COMMIT_HOME`` keeps the hook env in tmp."""
-    import sysconfig
     env = user_env(tmp_path, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.org",
                GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.org",
                PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"), PIP_NO_DEPS="1",
-               PYTHONPATH=sysconfig.get_paths()["purelib"], **extra)
+               PYTHONPATH=str(_lent_site_packages(tmp_path)), **extra)
     env.pop("PRE_COMMIT_ALLOW_NO_CONFIG", None)
     return env
+
+
+def _lent_site_packages(tmp_path) -> Path:
+    """This environment's site-packages without our own package: a folder of links to each of
+    its entries but ``anonymizer`` (a regular install in CI, ``pip install .``, would otherwise
+    come first on PYTHONPATH and shadow the copy pre-commit installed)."""
+    import sysconfig
+    lent = tmp_path / "lent-site-packages"
+    if not lent.exists():
+        lent.mkdir()
+        for entry in Path(sysconfig.get_paths()["purelib"]).iterdir():
+            own = entry.name == "anonymizer" or entry.name.startswith(("anonymizer-", "__editable__"))
+            if not own and entry.suffix != ".pth":
+                (lent / entry.name).symlink_to(entry)
+    return lent
 
 
 def _out(p) -> str:

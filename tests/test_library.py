@@ -153,15 +153,18 @@ def test_calls_share_the_map_not_the_people(tmp_path):
     assert not first.startswith("Rose")
     # an unrelated later call: "rose" is a word (before: "participant, 1.0" from the map)
     assert anon.analyze("la rose est belle") == []
-    assert anon.anonymize_texts(["la rose est belle", "merci rose"]) == ["la rose est belle", "merci rose"]
+    # ("merci rose" would be a vocative — a mention by the mention rule — so not used here)
+    words = ["la rose est belle", "une rose rouge pour la table"]
+    assert anon.anonymize_texts(words) == words
     assert anon.anonymize_texts(["Rose Dupont arrive demain"])[0] == first   # the map: shared
     with anon.session():
         anon.anonymize_records([{"name": "Rose Dupont", "content": "bonjour"}],
                                fields=["content"], name_fields=["name"])
-        in_session = anon.anonymize_texts(["merci rose"])[0]
-        assert in_session == "merci " + first.split()[0].lower()
-        assert [f.text for f in anon.analyze("la rose est belle")] == ["rose"]
-    assert anon.anonymize_texts(["merci rose"]) == ["merci rose"]
+        in_session = anon.anonymize_texts(["je vois rose demain"])[0]
+        assert in_session == "je vois " + first.split()[0].lower() + " demain"
+        # the one mention rule: after an article, a word-like name is the word, even for a person
+        assert anon.analyze("la rose est belle") == []
+    assert anon.anonymize_texts(["je vois rose demain"]) == ["je vois rose demain"]
 
 
 def test_a_loaded_map_knows_its_names_like_the_cli(tmp_path):
@@ -171,7 +174,7 @@ def test_a_loaded_map_knows_its_names_like_the_cli(tmp_path):
     Anonymizer(key=KEY, language="fr", ner=False, map_path=mp).anonymize_records(
         [{"name": "Rose Dupont", "content": "bonjour"}], fields=["content"], name_fields=["name"])
     src = tmp_path / "note.txt"
-    src.write_text("la rose est belle, dis-le à dupont\n", encoding="utf-8")
+    src.write_text("je vois rose demain, dis-le à dupont\n", encoding="utf-8")
     cli = _cli(tmp_path, src, "--lang", "fr", "--no-ner", "--map", str(mp))
     lib = Anonymizer(key=KEY, language="fr", ner=False, map_path=mp).anonymize_text(src.read_text())
     assert lib == cli and "rose" not in lib and "dupont" not in lib

@@ -56,6 +56,7 @@ import regex
 from ..ruleset import load_user_yaml, load_yaml, rules_dir
 from ..textutil import fold
 from .base import PERSON, Finding
+from .mention import camel_parts, ends_with_phrase, named_here, word_of
 
 TOKEN_RE = regex.compile(r"(?<![\p{L}\p{M}\p{N}_])\p{L}[\p{L}\p{M}]*(?:['’\-]\p{L}[\p{L}\p{M}]*)*\.?")
 _ELISION = regex.compile(r"^(?:[dljmtsn]|qu)['’](?=\p{Lu})")
@@ -94,6 +95,10 @@ _NAME_LIST = regex.compile(r"(?<![\p{L}\p{M}\-'’])" + _LIST_WORD + r"(?:,[ \t]
                            + _LIST_WORD + r"(?![\p{L}\p{M}\-'’])")
 _SPEAKER_LINE = regex.compile(r"(?m)^\p{Lu}[\p{L}\p{M}]+(?:[ \t]\p{Lu}[\p{L}\p{M}]+)?:[ \t]*[\"“\p{Lu}]")
 _VOCATIVE = regex.compile(r",[ \t]+\p{Ll}")
+_RUN3 = regex.compile(r"(\p{L})\1\1")  # "yesss": an elongated word, no name
+_LINE_END = regex.compile(r"[^\p{L}\p{N}\n]*(?:\n|$)")
+_CLAUSE_END = regex.compile(r"[ \t]*(?:[,.;:!?)]|[^\p{L}\p{N}\n]*(?:\n|$))")
+_LEX_WORD = regex.compile(r"(?<![\p{L}\p{M}\p{N}])\p{L}[\p{L}\p{M}'’]+")
 _LIST_SEP = regex.compile(r"[ \t]*(?:,|&|and|und|et|y)[ \t]+")
 
 BIG_LISTS = ("first", "last", "common", "world", "initial")  # data() keys held as WordSet
@@ -337,7 +342,21 @@ class GazetteerDetector:
         c = self.d["common"]
         if lang and f in self.d["name_words"]:
             return bool(self.d["name_words"][f] & {lang, "en"})
-        return f in c or (len(f) > 4 and f[-1] == "s" and f[:-1] in c)
+        return f in c or (len(f) > 3 and f[-1] == "s" and f[:-1] in c)
+
+    @staticmethod
+    def _in_lexicon(text: str, s: int, e: int, lang: str | None, empty: bool = False) -> bool:
+        """Is the text around ``text[s:e]`` written in ``lang`` (words of its frequency list or
+        English)?  The rules that take an unknown lowercase word for a name ("dis à youenn",
+        "jelto hollstein kommt") need it: in a language without a list (Indonesian, Turkish…)
+        every word is unknown, and "aku bawa bekal" is no name."""
+        if not lang:
+            return False
+        other = [m.group() for m in _LEX_WORD.finditer(text) if m.end() <= s or m.start() >= e]
+        if not other:
+            return empty  # nothing else to judge by
+        known = sum(word_of(w, lang) is not None for w in other)
+        return known >= 1 and 2 * known >= len(other)
 
     def _inflected(self, f: str) -> bool:
         """English -ing / -ed forms of a common word ("with sending", "with updated")."""
@@ -365,16 +384,9 @@ class GazetteerDetector:
         if not head:
             return False
         cues = self.d["naming"] if naming else self.d["strong"] if strong else self.d["before"]
-        if not head.endswith(cues):  # one C call for the usual "no cue" answer
-            return False
-        for cue in cues:
-            if head.endswith(cue):
-                k = len(head) - len(cue)
-                if k == 0 or not head[k - 1].isalnum():
-                    return True
-        return False
+        return ends_with_phrase(head, cues)
 
-    def _seed(self, text, folded, toks, i, lang=None) -> bool:
+    def _seed(self, text, folded, toks, i, lang=None, known=frozenset()) -> bool:
         t = toks[i]
         f = t.f
         if len(f) < 2 or self.is_allowed(f) or _CONTRACTION.search(f):
@@ -387,6 +399,17 @@ class GazetteerDetector:
         # a name that is also a word: only the curated ones among the most common first names
         common = f in self.d["ambiguous"] or (self._common(f, lang) and f not in self.d["top"])
         place = f in self.d["places"]
+        if known and t.cap and f in known and i + 1 < len(toks) and not t.text.isupper():
+            nxt = toks[i + 1]
+            if nxt.cap and text[t.e:nxt.s] == " " and not nxt.text.isupper() and self._known(nxt.f)[1] \
+                    and not self.is_allowed(nxt.f) and nxt.f not in self.d["stop"]:
+                return 2  # a known person's first name before a surname: "Diamond Young", whole
+        if first and (common or not t.cap) and len(f) >= 3 and f not in self.d["stop"] \
+                and (not t.cap or self._sentence_start(text, t.s) or i and toks[i - 1].f in self.d["articles"]) \
+                and named_here(text, t.s, t.e, lang, folded):
+            # a first name in a naming context: "Dawn coming too?", "yeah dawn said", "clio a dit"
+            # (3: a word, that takes no lowercase words along: not "ernst du bist")
+            return 3 if common and not t.text.isupper() else 2
         prev = toks[i - 1] if i else None
         adjacent_prev = prev is not None and prev.e >= t.s - 2
         if t.cap and not t.text.isupper() and adjacent_prev and prev.f.rstrip(".") in self.d["titles"] \
@@ -396,13 +419,21 @@ class GazetteerDetector:
                 and self._cue_before(folded, t.s, None, naming=True):
             return True  # "my name is vitoria", "her maiden name is Sandgreen"
         if self._cue_before(folded, t.s, prev if adjacent_prev else None):
-            if place or _CONTRACTION.search(f):
+            if _CONTRACTION.search(f):
                 return False
+            if place:  # "with Mercedes Urkullu": a first name before a surname that is no word
+                nxt = toks[i + 1] if i + 1 < len(toks) else None
+                return bool(first and t.cap and nxt is not None and nxt.cap and text[t.e:nxt.s] == " "
+                            and not self._common(nxt.f, lang) and nxt.f not in self.d["places"])
             if first or last:
                 return t.cap or (not common and f not in self.d["stop"]) or f in self.d["lower"]
-            if not t.cap:  # "dis à youenn": an unknown lowercase non-word after a strong cue
+            if not t.cap:  # "dis à youenn": an unknown lowercase non-word after a strong cue; "lol
+                # torquil 😂": after any cue, closing the line; "bisous CATHERINE URKULLU": shouted
                 return (len(f) >= 4 and not self._common(f) and f not in self.d["stop"] and not self._inflected(f)
-                        and self._cue_before(folded, t.s, None, strong=True))
+                        and not _RUN3.search(f)
+                        and (self._cue_before(folded, t.s, None, strong=True) or _LINE_END.match(text, t.e)
+                             or t.text.isupper())
+                        and self._in_lexicon(text, t.s, t.e, lang))
             return not common and not self._compound(f)
         if not t.cap and lang and lang in self.d["lower_lang"].get(f, ()):
             return True  # a common name that is a word only in other languages: "ander" in Spanish
@@ -410,7 +441,9 @@ class GazetteerDetector:
                 not t.cap or not lang or self.d["stop_lang"].get(f, {lang}) & {lang, "en"}):
             return False  # a capitalised stop word of another language may be a name: "Ella" in English
         if not t.cap:
-            return f in self.d["lower"] or self._lower_full_name(text, toks, i, lang)
+            if not self._in_lexicon(text, t.s, t.e, lang, empty=True):
+                return False  # "Oke, aku bawa bekal": a language without a word list, no name seen
+            return f in self.d["lower"] or (4 if self._lower_full_name(text, toks, i, lang) else False)
         if t.text.isupper() and len(f) > 1:
             return False  # ALL CAPS words are shouting, acronyms or places, not names, without a cue
         start = self._sentence_start(text, t.s)
@@ -458,15 +491,21 @@ class GazetteerDetector:
         t, u = toks[i], toks[i + 1]
         if u.cap or text[t.e:u.s] != " " or len(t.f) < 3 or len(u.f) < 3:
             return False
-        if not self._known(t.f)[0] or not self._known(u.f)[1]:
-            return False
         d = self.d
+        if not (self._known(t.f)[0] and self._known(u.f)[1]):
+            # "jelto hollstein kommt um 8": two lowercase non-words named by what follows
+            return (t.f not in d["stop"] and u.f not in d["stop"] and not self._common(t.f, lang)
+                    and not self._common(u.f, lang) and not _RUN3.search(t.f + " " + u.f)
+                    and named_here(text, t.s, u.e, lang, folded=fold(text))
+                    and self._in_lexicon(text, t.s, u.e, lang))
         if t.f in d["stop"] or u.f in d["stop"] or t.f in d["places"] or u.f in d["places"] \
                 or self.is_allowed(u.f) or _CONTRACTION.search(u.f):
             return False
         words = self._common(t.f, lang) + self._common(u.f, lang)
         if words == 0:
             return True
+        if words == 1 and named_here(text, t.s, u.e, lang, folded=fold(text)):
+            return True  # "lasse poppinga kommt um 8", "summer pritchard said"
         if words == 1:
             ls = text.rfind("\n", 0, t.s) + 1
             le = text.find("\n", u.e)
@@ -489,7 +528,9 @@ class GazetteerDetector:
             return 1 if j + 1 < len(toks) and toks[j + 1].cap else 0  # an initial: "Ryan P Costa"
         if f in self.d["particles"] and j + 1 < len(toks):
             nxt = toks[j + 1]
-            if text[t.e:nxt.s] == " " and (nxt.cap or (not seed_cap and self._known(nxt.f)[1])):
+            shout = prev.text.isupper() and t.text.isupper() and nxt.text.isupper() and len(nxt.f) >= 3 \
+                and nxt.f not in self.d["stop"]  # "ZURIÑE DE UNAMUNO": a name shouted whole
+            if text[t.e:nxt.s] == " " and (nxt.cap or (not seed_cap and self._known(nxt.f)[1]) or shout):
                 return 2 if not self.is_allowed(nxt.f) else 0
             return 0
         first, last = self._known(f)
@@ -499,6 +540,9 @@ class GazetteerDetector:
             return 1 if (first or last or not self._common(f)) else 0
         if not seed_cap and last and not self._common(f):
             return 1
+        if not seed_cap and not t.cap and len(f) >= 4 and not self._common(f) and f not in self.d["stop"] \
+                and not _RUN3.search(f) and _CLAUSE_END.match(text, t.e):
+            return 1  # "avec daniel ropars, c'est bon", "mdr youenn lachaud 😂": a surname nobody listed
         return 0
 
     def _name_like(self, t: Token) -> bool:
@@ -519,15 +563,21 @@ class GazetteerDetector:
                 start = toks[k - 1].s
                 k -= 2
                 continue
-            if not self._name_like(t):
+            if not self._name_like(t) and not (k == i - 1 and self._given(t)):
                 break
             start = t.s
             k -= 1
         return start
 
-    def find(self, text: str, lang: str | None = None) -> list[Finding]:
+    def _given(self, t: Token) -> bool:
+        """A capitalised known first name, even a word, right before a surname: "Wolf Obermaier"."""
+        return t.cap and not t.text.isupper() and len(t.f) >= 3 and self._known(t.f)[0] \
+            and not self.is_allowed(t.f) and t.f not in self.d["stop"] and t.f not in self.d["places"]
+
+    def find(self, text: str, lang: str | None = None, known=frozenset()) -> list[Finding]:
         """PERSON findings in ``text``; ``lang`` (the chat's language) lets a common name that is
-        a word only in other languages be found in lowercase."""
+        a word only in other languages be found in lowercase; ``known``: the folded name tokens
+        of the people known so far (a known first name before a surname takes it along)."""
         if not text:
             return []
         folded = fold(text)
@@ -543,14 +593,14 @@ class GazetteerDetector:
                     and self._cue_before(folded, t.s, toks[i - 1] if i else None) and not self.is_allowed(toks[i + 1].f):
                 j = i + 2
                 end = toks[i + 1].e
-            elif (seed := self._seed(text, folded, toks, i, lang)):
-                j = i + 1
-                end = t.e
+            elif (seed := self._seed(text, folded, toks, i, lang, known)):
+                j = i + 1 if seed != 4 else i + 2  # 4: a lowercase first name and surname, both
+                end = toks[j - 1].e
             else:
                 i += 1
                 continue
             count = j - i
-            while j < n and count < MAX_TOKENS:
+            while j < n and count < MAX_TOKENS and (seed != 3 or toks[j].cap):
                 k = self._extends(text, toks, j, t.cap)
                 if not k:
                     break
@@ -564,14 +614,32 @@ class GazetteerDetector:
             # score 0.9: a strong cue ("avec", "tell", "Mr.", "@") stands before it, so a NER
             # label saying place/organisation does not veto it (see names.NameDetector)
             prev = toks[i - 1] if i and toks[i - 1].e >= t.s - 2 else None
-            score = 0.9 if seed == 2 or self._cue_before(folded, t.s, prev, strong=True) else 0.8
+            score = 0.9 if seed in (2, 3) or self._cue_before(folded, t.s, prev, strong=True) else 0.8
             out.append(Finding(start, end, PERSON, text[start:end], score, "gazetteer"))
             i = j
         if out and len(toks) > 2:
             out = self._coordinated(text, toks, out)
         if len(toks) >= 3 and ("," in text):
             out = self._listed(text, out)
-        return out
+        return self._camel(text, folded, out, lang, known)
+
+    def _camel(self, text, folded, out, lang, known):
+        """Names inside camel-case words and hashtags: "#TeamJulien", "#ForzaGianni",
+        "#JoyeuxAnnivGaïdig": a part that is a known first name (no word) or a known person's."""
+        added = False
+        for cuts in camel_parts(text):
+            for k, (a, b) in enumerate(zip(cuts, cuts[1:])):
+                f = folded[a:b]
+                if len(f) < 3 or any(x.start < b and a < x.end for x in out) or self.is_allowed(f):
+                    continue
+                # after a cue or a kinship word ("#AuguriNonnaAssunta", "#TeamRose"), a first name
+                # that is also a word is one too
+                cued = k > 0 and (folded[cuts[k - 1]:a] in self.d["before"] or folded[cuts[k - 1]:a] == "team")
+                if f in known or (self._known(f)[0] and (cued or not self._common(f, lang)) and f not in self.d["before"]
+                                  and f not in self.d["places"] and f not in self.d["world"] and f not in self.d["stop"]):
+                    out.append(Finding(a, b, PERSON, text[a:b], 0.9, "gazetteer"))
+                    added = True
+        return sorted(out, key=lambda x: x.start) if added else out
 
     def _listed(self, text, found):
         """'Hleb, Sheila, Donna and Shane', 'founders: Kónya, Becker and Vasquez': in a list of

@@ -19,6 +19,7 @@ from .base import PERSON, Finding
 from .gazetteer import detector as gazetteer
 from .gazetteer import drop_non_person_context
 from .nlp import load_spacy, require_model  # noqa: F401  (require_model: used by pipeline/executors)
+from .mention import is_mention, term_of, word_of
 
 # The spaCy model of each language, whether its PERSON label is trusted and which labels veto
 # a weak gazetteer guess: rules/languages.yaml (languages without a model of their own use the
@@ -29,6 +30,7 @@ PLACE_LABELS = frozenset(["GPE", "LOC"])
 PERSON_LABELS = frozenset(["PERSON", "PER"])
 _CAP_RE = regex.compile(r"(?<![\p{L}\p{M}])\p{Lu}[\p{Ll}\p{M}]")
 _TRIM = " \t'’\"«»“”.,;:!?()[]{}-–—*_~"
+_HUMP = regex.compile(r"\p{Ll}\p{Lu}")
 _NAME_WORD = regex.compile(r"\p{Lu}[\p{L}\p{M}]*(?:['’\-]\p{L}[\p{L}\p{M}]*)*\.?")
 
 
@@ -183,6 +185,19 @@ def clean_entity(text: str, s: int, e: int) -> tuple[int, int] | None:
     return s, e
 
 
+def mentioned(text: str, found: list[Finding], lang: str | None) -> list[Finding]:
+    """The findings the mention rule keeps (:mod:`anonymizer.detect.mention`; a name found in
+    a body is judged as a person found in bodies): not "ma vieille Clio", "o Benfica", "Will do"."""
+    if not found:
+        return found
+    folded = fold(text)
+    # a lowercase name the gazetteer found by its own rules ("dis à youenn", lists "adam, chad
+    # and caleb": a list of names is a naming context) stays when it is no term
+    return [f for f in found if f.kind != PERSON or f.text.islower() and " " not in f.text
+            and (f.score <= 0.7 or word_of(f.text, lang) is None and term_of(folded[f.start:f.end]) is None)
+            or is_mention(text, f.start, f.end, lang, folded, dynamic=True)]
+
+
 def merge(gaz: list[Finding], ner: list[Finding]) -> list[Finding]:
     """Union of gazetteer and NER spans: where they overlap, the longer span wins."""
     out = list(gaz)
@@ -190,6 +205,8 @@ def merge(gaz: list[Finding], ner: list[Finding]) -> list[Finding]:
         clash = [g for g in out if g.overlaps(f)]
         if not clash:
             out.append(f)
+        elif _HUMP.search(f.text) and " " not in f.text:
+            continue  # "#TeamJulien": the name the gazetteer found inside, not the whole hashtag
         elif all(f.end - f.start > g.end - g.start for g in clash):
             out = [g for g in out if g not in clash] + [f]
     return sorted(out, key=lambda x: x.start)
@@ -224,14 +241,16 @@ class NameDetector:
     def find_batch(self, texts: list[str]) -> list[list[Finding]]:
         """NER (batched, on texts that may hold a capitalised name) + gazetteer/cues, merged."""
         gaz = gazetteer(self.rules)
-        results: list[list[Finding]] = [gaz.find(t, self.lang) for t in texts]
+        results: list[list[Finding]] = [gaz.find(t, self.lang, self.known) for t in texts]
         veto = bool(self.veto)
         todo = []
         for i, t in enumerate(texts):
             if needs_ner(t, results[i], self.known, veto):
                 todo.append(i)
-            elif results[i] and may_hold_name(t):  # as below, without the model's view
-                results[i] = drop_non_person_context(t, results[i])
+            elif results[i]:  # as below, without the model's view
+                if may_hold_name(t):
+                    results[i] = drop_non_person_context(t, results[i])
+                results[i] = mentioned(t, results[i], self.lang)
         if not todo:
             return results
         batch = [texts[i] for i in todo]
@@ -251,7 +270,7 @@ class NameDetector:
             if ner:
                 results[i] = merge(results[i], ner)
             if results[i]:
-                results[i] = drop_non_person_context(text, results[i])
+                results[i] = mentioned(text, drop_non_person_context(text, results[i]), self.lang)
         return results
 
     def _vetoed(self, found: list[Finding], doc) -> list[Finding]:

@@ -290,7 +290,7 @@ class ValuesDocument(Document):
         self.values = list(values)
         self.at = [i for i, (v, _) in enumerate(self.values) if v.strip()]  # record -> value
         self.outputs = [v for v, _ in self.values]
-        self.inserted = {}
+        self.inserted, self.people_at = {}, {}
 
     def _records(self, texts):
         for ri, i in enumerate(self.at):

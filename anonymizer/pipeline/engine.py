@@ -106,13 +106,15 @@ class Engine:
         """One document's structure pass.  ``records``: a callable giving a fresh iterator
         of its records.  ``on_language(lang)`` is called as soon as the language is known,
         before the people are read (so name workers can load their model meanwhile)."""
-        bodies = []
+        bodies, senders = [], []
         for r in records():
             for sp in r.bodies[:2]:
                 bodies.append(sp.text(r.raw))
+            if r.sender is not None and len(senders) < 50:  # names issue 14: phone regions, a prior
+                senders.append(r.sender_text)
             if len(bodies) > 400:
                 break
-        lang = self.settings.language or detect_language(bodies)
+        lang = self.settings.language or detect_language(bodies, senders=senders)
         if on_language is not None:
             on_language(lang)
         row = language(lang)
@@ -171,6 +173,7 @@ class Engine:
     def enter(self, doc: DocState) -> None:
         """Work on ``doc`` (its language's locale, its phone regions)."""
         self.doc, self.phones = doc, doc.phones
+        self.matcher.lang = doc.lang  # names issue 14: the mention rule reads the chat's language
         self.pmap.locale = language(doc.lang).faker_locale
 
     def _register_label(self, label: str) -> Person | None:
@@ -195,7 +198,7 @@ class Engine:
         follow; its findings point to that person."""
         for lst in found:
             for f in lst:
-                if not self.matcher.find(f.text) or len(f.text.split()) > 1:
+                if not self.matcher.find(f.text, label=True) or len(f.text.split()) > 1:
                     p = self.identities.add_name(f.text, dynamic=True)
                     if p is not None:
                         f.data["person"] = p
@@ -308,7 +311,7 @@ class Engine:
                 return None
         if role is None:
             # a NER span: map it through the matcher's view of the person
-            sub = self.matcher.find(f.text)
+            sub = self.matcher.find(f.text, label=True)
             if sub and sub[0].start == 0 and sub[0].end == len(f.text):
                 return self._render_person(sub[0])
             role = "full" if person.surname else "first"
@@ -358,7 +361,7 @@ class Engine:
                                               {"number": num}), label)
             return [(0, len(label), new, PHONE)] if new is not None and new != label else []
         out = []
-        for f in self.matcher.find(label):
+        for f in self.matcher.find(label, label=True):
             if self.skip(PERSON, f.text):
                 out.append((f.start, f.end, None, PERSON))
                 continue

@@ -69,14 +69,15 @@ class Verifier:
                     compact_vals.append((kind, v))
         return other_ix, phones, phone_tails, compact_vals
 
-    def _people(self, text: str):
-        """``engine.matcher.find(text)``, once per distinct text (sender labels and short
-        messages repeat): the people known no longer change while verifying."""
-        hit = self._found.get(text)
+    def _people(self, text: str, label: bool = False):
+        """``engine.matcher.find(text, label=…)``, once per distinct text (sender labels and
+        short messages repeat): the people known no longer change while verifying."""
+        key = (text, label)
+        hit = self._found.get(key)
         if hit is None:
             if len(self._found) >= 50_000:
                 self._found.clear()
-            hit = self._found[text] = self.engine.matcher.find(text)
+            hit = self._found[key] = self.engine.matcher.find(text, label=label)
         return hit
 
     # ------------------------------------------------------------------ one batch
@@ -100,10 +101,12 @@ class Verifier:
                 return _touches(ins, ins_ends, base + s, base + e)
 
             settled = in_records is not None and not ins and r.raw == in_records[ri].raw
-            for sp in r.bodies + r.structural_spans():
+            n_bodies = len(r.bodies)
+            for k, sp in enumerate(r.bodies + r.structural_spans()):
                 t = sp.text(r.raw)
                 # people: the participant matcher, the very rule detection replaced them by
-                for f in () if settled else find_people(t):
+                # (a structural span is a label: a name by construction)
+                for f in () if settled else find_people(t, label=k >= n_bodies):
                     if not ours(f.start, f.end, sp.start):
                         out.append((ri, PERSON, f.text, sp.start + f.start))
                 lt = t.lower()
