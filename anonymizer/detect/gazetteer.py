@@ -351,7 +351,7 @@ class GazetteerDetector:
         "jelto hollstein kommt") need it: in a language without a list (Indonesian, Turkish…)
         every word is unknown, and "aku bawa bekal" is no name."""
         if not lang:
-            return False
+            return True  # no chat language to judge by (a bare detector call): as before
         other = [m.group() for m in _LEX_WORD.finditer(text) if m.end() <= s or m.start() >= e]
         if not other:
             return empty  # nothing else to judge by
