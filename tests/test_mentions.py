@@ -42,6 +42,19 @@ def gone(name: str, body: str) -> bool:
 
 
 # ---------------------------------------------------------------------------- words stay, names go
+def test_a_car_named_participant_after_a_conjunction():
+    """"mia and Logan are bringing drinks": Logan (also a car) after "and" is the person, not a
+    "ma vieille Clio" term (found by the 100k English throughput chat: a refusal before)."""
+    lines = [("Logan Pendry", "hi all"),
+             ("Ruby Tregear", "mia and Logan are bringing drinks sure"),
+             ("Logan Pendry", "e Logan porta il vino"),
+             ("Ruby Tregear", "my dad sold his old Logan last year")]
+    b = run(lines, "en")
+    assert gone("Logan", b[1]) and b[1].endswith(" are bringing drinks sure")
+    assert gone("Logan", b[2])
+    assert b[3] == "my dad sold his old Logan last year"
+
+
 def test_english_will_bill_charlotte():
     lines = [("Will Ffoulkes", "I will come if I finish work by 6"),
              ("Bill Tregear", "the bill is 40, you owe me"),

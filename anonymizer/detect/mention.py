@@ -110,6 +110,7 @@ def rules() -> dict:
         "verbs_pron": _fold_set(m.get("verbs_before_pronoun")),
         "after": _phrases(m.get("person_after")),
         "sports": _fold_set(m.get("sports")),
+        "linking": _fold_set(m.get("linking")),
         "terms": terms,
         "also_names": _fold_set(t.get("also_names")),
         "makes": _fold_set(t.get("makes")),
@@ -326,7 +327,9 @@ def _term_context(text: str, folded: str, s: int, e: int, prev: list, kind: str 
         if kind is None and w in r["place_before"] and _place_at(folded, s, e):
             return True
         if kind is not None and len(prev) > 1 and text[prev[0][1]:prev[0][2]].islower() \
-                and (prev[1][0] in r["term_before"] or any(prev[1][0] in d for d in r["determiners"].values())):
+                and w not in r["linking"] \
+                and (prev[1][0] in r["term_before"] or prev[1][0] in r["determiners"].get(lang, ())
+                     or prev[1][0] in r["determiners"].get("en", ())):
             return True  # "ma vieille Clio", "a used Yaris", "nen gebrauchten Polo"
     if kind is None:
         m = regex.match(r",[ \t]*\p{Lu}{2}\b", text[e:e + 5])
