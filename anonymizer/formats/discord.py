@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from .jsondoc import Style
-from .jsonwalk import Claiming, walk_rest
+from .jsonwalk import collect_all
 
 FMT = "discord"
 STYLE = Style(ascii=True, upper_hex=True)
@@ -41,9 +41,7 @@ def _mentions(raw, engine):
 def collect(tree, col):
     """Users and message texts by structure, then every other string (embeds, guild and
     channel fields, attachments, stickers…) by its key (:func:`jsonwalk.walk_rest`)."""
-    col = Claiming(col)
-    _collect(tree, col)
-    walk_rest(col, tree, FMT, extra=_mentions)
+    collect_all(col, tree, FMT, _collect, extra=_mentions)
 
 
 def _collect(tree, col):

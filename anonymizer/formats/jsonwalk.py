@@ -75,6 +75,14 @@ def role_of(fmt: str, key: str | None) -> str | None:
     return None
 
 
+def collect_all(col, tree, fmt: str, structure, extra=None, ident=None) -> None:
+    """A JSON export's whole collection: ``structure(tree, claiming)`` reads the nodes the
+    format knows (participants, senders, texts), then :func:`walk_rest` every other string."""
+    claiming = Claiming(col)
+    structure(tree, claiming)
+    walk_rest(claiming, tree, fmt, extra=extra, ident=ident)
+
+
 def walk_rest(col: Claiming, tree, fmt: str, extra=None, ident=None) -> None:
     """Read every string of ``tree`` not yet collected through ``col`` by its key's role.
 

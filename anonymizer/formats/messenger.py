@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from .jsondoc import JStr, Style
-from .jsonwalk import Claiming, walk_rest
+from .jsonwalk import collect_all
 
 FMT = "messenger"
 STYLE = Style(ascii=True, upper_hex=False, mojibake=True)
@@ -36,9 +36,7 @@ def collect(tree, col):
     """Participants, senders, reactions and texts by structure, then every other string
     (``joinable_mode.link``, ``share.link``, anything Facebook adds) by its key
     (:func:`jsonwalk.walk_rest`)."""
-    col = Claiming(col)
-    _collect(tree, col)
-    walk_rest(col, tree, FMT)
+    collect_all(col, tree, FMT, _collect)
 
 
 def _collect(tree, col):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from .base import split_lines, strip_eol
 from .jsondoc import JStr, Style, parse_json
-from .jsonwalk import Claiming, walk_rest
+from .jsonwalk import collect_all
 
 FMT = "signal-json"
 STYLE = Style(ascii=False)
@@ -45,9 +45,7 @@ def looks_like(text: str) -> bool:
 def collect(tree, col):
     """One line's message: sender, reactions, texts by structure, then every other
     string by its key (:func:`jsonwalk.walk_rest`; ``date`` is kept)."""
-    col = Claiming(col)
-    _collect(tree, col)
-    walk_rest(col, tree, FMT)
+    collect_all(col, tree, FMT, _collect)
 
 
 def _collect(tree, col):

@@ -11,7 +11,7 @@ carries a ``user_id``, ``text_link`` an ``href``.
 from __future__ import annotations
 
 from .jsondoc import JStr, Style
-from .jsonwalk import Claiming, keys, walk_rest
+from .jsonwalk import collect_all, keys
 
 FMT = "telegram"
 STYLE = Style(ascii=False)
@@ -118,9 +118,7 @@ def collect(tree, col):
     """Structure first (contacts, chats, messages), then every other string of the
     export by its key (:func:`jsonwalk.walk_rest`: reactions' ``recent[].from``, service
     fields, anything a newer Telegram writes)."""
-    col = Claiming(col)
-    _collect(tree, col)
-    walk_rest(col, tree, FMT)
+    collect_all(col, tree, FMT, _collect)
 
 
 def _collect(tree, col):
