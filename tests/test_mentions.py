@@ -227,3 +227,21 @@ def test_cli_exit_0(lines, lang, tmp_path):
     out = dst.read_text(encoding="utf-8")
     assert ("that's what she said 😂" in out) if lang == "en" else ("ma vieille Clio veut plus" in out)
     assert "Kévin" not in out and "Pouzol" not in out
+
+
+def test_a_third_party_nobody_listed_in_a_lowercase_chat():
+    """A capitalised name that is no word of any list, mid-sentence in a chat written in
+    lowercase, is a name ("de Loeiz", "d'Aymeric": the elided article is not part of it); a
+    thing after a determiner, a place after a preposition, and an Indonesian chat (no word list)
+    stay as written."""
+    lines = [("Maïwenn Jaouen", "le compte pour le cadeau de Loeiz c'est celui de Maïwenn"),
+             ("Enguerrand Dufourcq", "jean baptiste le frère d'Aymeric mdr"),
+             ("Maïwenn Jaouen", "j'ai une grande Samsonite"),
+             ("Enguerrand Dufourcq", "on se retrouve à Tréguier demain")]
+    b = run(lines, "fr")
+    assert gone("Loeiz", b[0]) and b[0].startswith("le compte pour le cadeau de ")
+    assert gone("Aymeric", b[1]) and "d'" in b[1]
+    assert b[2] == "j'ai une grande Samsonite"
+    assert b[3] == "on se retrouve à Tréguier demain"
+    indonesian = [("Budi Santoso", "Oke, aku bawa bekal"), ("Siti Rahayu", "Bandung sejuk sekali")]
+    assert run(indonesian, None) == ["Oke, aku bawa bekal", "Bandung sejuk sekali"]

@@ -56,10 +56,13 @@ import regex
 from ..ruleset import load_user_yaml, load_yaml, rules_dir
 from ..textutil import fold
 from .base import PERSON, Finding
-from .mention import camel_parts, ends_with_phrase, named_here, word_of
+from .mention import camel_parts, ends_with_phrase, named_here, term_of, word_of
+from .mention import rules as mention_rules
+
+_LEXICON_LANGS = ("fr", "en", "de", "es", "it", "pt", "nl")
 
 TOKEN_RE = regex.compile(r"(?<![\p{L}\p{M}\p{N}_])\p{L}[\p{L}\p{M}]*(?:['’\-]\p{L}[\p{L}\p{M}]*)*\.?")
-_ELISION = regex.compile(r"^(?:[dljmtsn]|qu)['’](?=\p{Lu})")
+_ELISION = regex.compile(r"(?:[dljmtsn]|qu)['’](?=\p{Lu})")
 _POSSESSIVE = regex.compile(r"['’]s$")
 _CONTRACTION = regex.compile(r"['’](?:m|ve|ll|re|d|s|t)$|^(?:c|qu|j|n|s|l|d)['’](?:est|était|etait|ai|as|a|en|y)$")
 _SENT_END = set(".!?\n\r…:;\"«»“”()[]|•-–—")
@@ -344,8 +347,7 @@ class GazetteerDetector:
             return bool(self.d["name_words"][f] & {lang, "en"})
         return f in c or (len(f) > 3 and f[-1] == "s" and f[:-1] in c)
 
-    @staticmethod
-    def _in_lexicon(text: str, s: int, e: int, lang: str | None, empty: bool = False) -> bool:
+    def _in_lexicon(self, text: str, s: int, e: int, lang: str | None, empty: bool = False) -> bool:
         """Is the text around ``text[s:e]`` written in ``lang`` (words of its frequency list or
         English)?  The rules that take an unknown lowercase word for a name ("dis à youenn",
         "jelto hollstein kommt") need it: in a language without a list (Indonesian, Turkish…)
@@ -355,7 +357,8 @@ class GazetteerDetector:
         other = [m.group() for m in _LEX_WORD.finditer(text) if m.end() <= s or m.start() >= e]
         if not other:
             return empty  # nothing else to judge by
-        known = sum(word_of(w, lang) is not None for w in other)
+        stop = self.d["stop"]
+        known = sum(word_of(w, lang) is not None or fold(w) in stop for w in other)
         return known >= 1 and 2 * known >= len(other)
 
     def _inflected(self, f: str) -> bool:
@@ -480,7 +483,39 @@ class GazetteerDetector:
         if last and not common and not place:
             if not start or (nxt is not None and nxt.cap and nxt.s - t.e <= 2 and self._known(nxt.f) != (False, False)):
                 return not after_article
+        if not first and not last and self._unknown_capital(text, toks, i, lang):
+            return True  # "le cadeau de Loeiz", "Kreuzeder bringt den wein": nobody listed, no word
         return False
+
+    def _unknown_capital(self, text, toks, i, lang) -> bool:
+        """A capitalised token of a chat written in lowercase that is no word of any language's
+        list, no place, term or compound: a name nobody listed ("d'Aymeric", "de Loeiz"). The
+        rest of the message must be in the chat's language and lowercase (a formal text, with
+        Capitalised Company Names, is not read this way)."""
+        t = toks[i]
+        f = t.f
+        if not lang or len(f) < 4 or not t.text[1:].islower() or f in self.d["stop"] \
+                or self._sentence_start(text, t.s) \
+                or f in self.d["places"] or self._compound(f) or self._common(f):
+            return False
+        if any(word_of(t.text, code) is not None for code in _LEXICON_LANGS) or term_of(f):
+            return False
+        if lang == "de":
+            return False  # German capitalises its nouns (and compounds: "am Hauptbahnhof")
+        dets = mention_rules()["determiners"]
+        before = regex.findall(r"[\p{L}'’]+", fold(text[max(0, t.s - 40):t.s]))[-2:]
+        if text[max(0, t.s - 2):t.s] in ("l'", "l’") or any(
+                w in dets.get(lang, ()) or w in dets.get("en", ()) or w in self.d["articles"] for w in before):
+            return False  # "le dernier Pixar", "une grande Samsonite", "l'Enel": a thing
+        if before and (before[-1] in mention_rules()["place_before"] or before[-1] == "to") \
+                or regex.search(r"\d", text):
+            return False  # "flew to Loeches", "in Rohod", an address: a place more likely
+        for k, u in enumerate(toks):
+            if k != i and u.cap and not self._sentence_start(text, u.s) \
+                    and (word_of(u.text, lang) is not None or word_of(u.text, "en") is not None
+                         or u.f in self.d["places"]):
+                return False  # a capitalised word mid-sentence: a formal text or a title, not a chat
+        return self._in_lexicon(text, t.s, t.e, lang)
 
     def _lower_full_name(self, text, toks, i, lang) -> bool:
         """'aksel kristensen': a lowercase known first name right before a lowercase known surname,
