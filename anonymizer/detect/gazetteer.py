@@ -413,12 +413,6 @@ class GazetteerDetector:
             # a first name in a naming context: "Dawn coming too?", "yeah dawn said", "clio a dit"
             # (3: a word, that takes no lowercase words along: not "ernst du bist")
             return 3 if common and not t.text.isupper() else 2
-        if not first and not last and not t.cap and len(f) >= 4 and f.isalpha() and not self._common(f) \
-                and f not in self.d["stop"] \
-                and not _RUN3.search(f) and not self._inflected(f) and not term_of(f) \
-                and not any(word_of(t.text, code) is not None for code in _LEXICON_LANGS) \
-                and named_here(text, t.s, t.e, lang, folded) and self._in_lexicon(text, t.s, t.e, lang):
-            return 2  # "youenn a dit qu'il passe", "dis à youenn": a name nobody listed, named here
         prev = toks[i - 1] if i else None
         adjacent_prev = prev is not None and prev.e >= t.s - 2
         if t.cap and not t.text.isupper() and adjacent_prev and prev.f.rstrip(".") in self.d["titles"] \
