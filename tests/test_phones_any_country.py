@@ -31,6 +31,9 @@ def found(lang, text):
     # split over one line break inside a message
     ("fr", "mon ancien numéro 06 39 98\n12 35 stp", "06 39 98\n12 35"),
     ("en", "new number 020 7946\n0123 from Monday", "020 7946\n0123"),
+    # a Berlin number in uneven groups, in a Portuguese chat (fuzz, seed 777): whole, not "030 23125"
+    ("pt", "o fixo dele 030\n23125 473", "030\n23125 473"),
+    ("es", "el fijo 030 23125 473", "030 23125 473"),
     # the national shape of another country than the chat's language
     ("pt", "o número do Pierre é 06 39 98 12 34", "06 39 98 12 34"),
     ("fr", "mon cousin anglais : 07700 900123", "07700 900123"),

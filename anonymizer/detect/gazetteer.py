@@ -102,6 +102,7 @@ _RUN3 = regex.compile(r"(\p{L})\1\1")  # "yesss": an elongated word, no name
 _LINE_END = regex.compile(r"[^\p{L}\p{N}\n]*(?:\n|$)")
 _CLAUSE_END = regex.compile(r"[ \t]*(?:[,.;:!?)]|[^\p{L}\p{N}\n]*(?:\n|$))")
 _LEX_WORD = regex.compile(r"(?<![\p{L}\p{M}\p{N}])\p{L}[\p{L}\p{M}'’]+")
+_VOWEL = regex.compile(r"[aeiouyàâäéèêëîïôöùûüœæáíóúãõåøı]")
 _LIST_SEP = regex.compile(r"[ \t]*(?:,|&|and|und|et|y)[ \t]+")
 
 BIG_LISTS = ("first", "last", "common", "world", "initial")  # data() keys held as WordSet
@@ -530,6 +531,7 @@ class GazetteerDetector:
         if not (self._known(t.f)[0] and self._known(u.f)[1]):
             # "jelto hollstein kommt um 8": two lowercase non-words named by what follows
             return (t.f not in d["stop"] and u.f not in d["stop"] and not self._common(t.f, lang)
+                    and _VOWEL.search(t.f) is not None and _VOWEL.search(u.f) is not None  # "slt", "bjr"
                     and not self._common(u.f, lang) and not _RUN3.search(t.f + " " + u.f)
                     and named_here(text, t.s, u.e, lang, folded=fold(text))
                     and self._in_lexicon(text, t.s, u.e, lang))

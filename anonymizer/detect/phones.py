@@ -391,6 +391,9 @@ class PhoneDetector:
             for q, tier, num, r in seen:
                 if q == 1:
                     return num, r, "national"
+            for q, tier, num, r in seen:
+                if q == 0 and tier < 2 and len(digits) >= 10 and digits[0] == "0":
+                    return num, r, "national"  # "030 23125 473": uneven groups, 10+ digits, a trunk 0
         # 2. a preferred region's number written without its trunk prefix ("612345678")
         for r in preferred:
             m = _meta(r)
