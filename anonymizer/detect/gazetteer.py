@@ -530,7 +530,8 @@ class GazetteerDetector:
         d = self.d
         if not (self._known(t.f)[0] and self._known(u.f)[1]):
             # "jelto hollstein kommt um 8": two lowercase non-words named by what follows
-            return (t.f not in d["stop"] and u.f not in d["stop"] and not self._common(t.f, lang)
+            return (t.f not in d["stop"] and u.f not in d["stop"]
+                    and (not self._common(t.f, lang) or self._known(t.f)[0])  # "lasse moosleitner kommt"
                     and _VOWEL.search(t.f) is not None and _VOWEL.search(u.f) is not None  # "slt", "bjr"
                     and not self._common(u.f, lang) and not _RUN3.search(t.f + " " + u.f)
                     and named_here(text, t.s, u.e, lang, folded=fold(text))
@@ -577,10 +578,18 @@ class GazetteerDetector:
             return 1 if (first or last or not self._common(f)) else 0
         if not seed_cap and last and not self._common(f):
             return 1
+        if not seed_cap and not t.cap and last and f not in self.d["stop"] and self._rare_word(t.text):
+            return 1  # "com felismina raposo": a surname that is only a rare word
         if not seed_cap and not t.cap and len(f) >= 4 and not self._common(f) and f not in self.d["stop"] \
                 and not _RUN3.search(f) and _CLAUSE_END.match(text, t.e):
             return 1  # "avec daniel ropars, c'est bon", "mdr youenn lachaud 😂": a surname nobody listed
         return 0
+
+    @staticmethod
+    def _rare_word(surface: str) -> bool:
+        """A word of no language's list, or a rare one in each (below the mention rule's rare zipf)."""
+        rare = mention_rules()["rare"]
+        return all((w := word_of(surface, code)) is None or w.zipf < rare for code in _LEXICON_LANGS)
 
     def _name_like(self, t: Token) -> bool:
         f = t.f
