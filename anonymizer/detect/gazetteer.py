@@ -356,8 +356,8 @@ class GazetteerDetector:
         if not lang:
             return True  # no chat language to judge by (a bare detector call): as before
         other = [m.group() for m in _LEX_WORD.finditer(text) if m.end() <= s or m.start() >= e]
-        if not other:
-            return empty  # nothing else to judge by
+        if len(other) < 2:
+            return empty or len(other) == 1  # nothing (or one word: "hdl burgl poppinga") to judge by
         stop = self.d["stop"]
         known = sum(word_of(w, lang) is not None or fold(w) in stop for w in other)
         return known >= 1 and 2 * known >= len(other)
@@ -431,13 +431,14 @@ class GazetteerDetector:
                             and not self._common(nxt.f, lang) and nxt.f not in self.d["places"])
             if first or last:
                 return t.cap or (not common and f not in self.d["stop"]) or f in self.d["lower"]
+            pair = False
             if not t.cap:  # "dis à youenn": an unknown lowercase non-word after a strong cue; "lol
                 # torquil 😂": after any cue, closing the line; "bisous CATHERINE URKULLU": shouted
                 return (len(f) >= 4 and not self._common(f) and f not in self.d["stop"] and not self._inflected(f)
                         and not _RUN3.search(f)
                         and (self._cue_before(folded, t.s, None, strong=True) or _LINE_END.match(text, t.e)
-                             or t.text.isupper())
-                        and self._in_lexicon(text, t.s, t.e, lang))
+                             or t.text.isupper() or (pair := self._pair_closing(text, toks, i)))
+                        and self._in_lexicon(text, t.s, toks[i + 1].e if pair else t.e, lang))
             return not common and not self._compound(f)
         if not t.cap and lang and lang in self.d["lower_lang"].get(f, ()):
             return True  # a common name that is a word only in other languages: "ander" in Spanish
@@ -584,6 +585,14 @@ class GazetteerDetector:
                 and not _RUN3.search(f) and _CLAUSE_END.match(text, t.e):
             return 1  # "avec daniel ropars, c'est bon", "mdr youenn lachaud 😂": a surname nobody listed
         return 0
+
+    def _pair_closing(self, text, toks, i) -> bool:
+        """"hdl burgl poppinga ❤️": the next token, a lowercase non-word too, closes the line."""
+        if i + 1 >= len(toks):
+            return False
+        u = toks[i + 1]
+        return not u.cap and len(u.f) >= 4 and text[toks[i].e:u.s] == " " and not self._common(u.f) \
+            and u.f not in self.d["stop"] and _VOWEL.search(u.f) is not None and bool(_LINE_END.match(text, u.e))
 
     @staticmethod
     def _rare_word(surface: str) -> bool:
