@@ -400,6 +400,9 @@ class GazetteerDetector:
         if f in self.rules.deny:
             return True
         first, last = self._known(f)
+        if not t.cap and not first and not last and f not in self.d["lower"] \
+                and f not in self.d["lower_lang"] and self._common(f, lang):
+            return False  # the usual token: a lowercase word that is no name (no rule below takes it)
         # a name that is also a word: only the curated ones among the most common first names
         common = f in self.d["ambiguous"] or (self._common(f, lang) and f not in self.d["top"])
         place = f in self.d["places"]
@@ -446,9 +449,10 @@ class GazetteerDetector:
                 not t.cap or not lang or self.d["stop_lang"].get(f, {lang}) & {lang, "en"}):
             return False  # a capitalised stop word of another language may be a name: "Ella" in English
         if not t.cap:
-            if not self._in_lexicon(text, t.s, t.e, lang, empty=True):
+            hit = f in self.d["lower"] or (4 if self._lower_full_name(text, toks, i, lang) else False)
+            if hit and not self._in_lexicon(text, t.s, t.e, lang, empty=True):
                 return False  # "Oke, aku bawa bekal": a language without a word list, no name seen
-            return f in self.d["lower"] or (4 if self._lower_full_name(text, toks, i, lang) else False)
+            return hit
         if t.text.isupper() and len(f) > 1:
             return False  # ALL CAPS words are shouting, acronyms or places, not names, without a cue
         start = self._sentence_start(text, t.s)
