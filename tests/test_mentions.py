@@ -245,3 +245,21 @@ def test_a_third_party_nobody_listed_in_a_lowercase_chat():
     assert b[3] == "on se retrouve à Tréguier demain"
     indonesian = [("Budi Santoso", "Oke, aku bawa bekal"), ("Siti Rahayu", "Bandung sejuk sekali")]
     assert run(indonesian, None) == ["Oke, aku bawa bekal", "Bandung sejuk sekali"]
+
+
+def test_fuzz_refusals_seed_20261203():
+    """The three refusals of ``benchmarks/fuzz.py --n 10000 --seed 20261203`` (cases 3865,
+    4847, 8350): a cue word is no first name ("baci ippolito" then "baci Ippolito Capuozzo"),
+    particles take their surname along or nothing ("onno von der schulenburg").  Each chat
+    comes out clean (verification on), the names gone."""
+    it = [("Unai Etxeberria", "baci ippolito ❤️"),
+          ("Ippolito Capuozzo", "ciao a tutti"),
+          ("Unai Etxeberria", "baci Ippolito Capuozzo ❤️"),
+          ("Stella Gioia", "baci Stella Gioia ❤️"),
+          ("Egidio Rota", "baci stella ❤️")]
+    b = run(it, "it")
+    assert all(body.startswith("baci ") for body in (b[0], b[2], b[3], b[4]))
+    assert all(gone(n, " ".join(b)) for n in ("Ippolito", "Capuozzo", "Stella", "Gioia"))
+    de = [("Bartl von Trotha", "onno von der schulenburg kommt um 8"), ("Onno Brandt", "passt")]
+    b = run(de, "de")
+    assert b[0].endswith(" kommt um 8") and gone("schulenburg", b[0]) and gone("onno", b[0])

@@ -533,6 +533,8 @@ class GazetteerDetector:
         if u.cap or text[t.e:u.s] != " " or len(t.f) < 3 or len(u.f) < 3:
             return False
         d = self.d
+        if t.f in d["before"]:
+            return False  # "baci ippolito", "bisous maxime": a cue, then the name
         if not (self._known(t.f)[0] and self._known(u.f)[1]):
             # "jelto hollstein kommt um 8": two lowercase non-words named by what follows
             return (t.f not in d["stop"] and u.f not in d["stop"]
@@ -571,9 +573,16 @@ class GazetteerDetector:
             return 1 if j + 1 < len(toks) and toks[j + 1].cap else 0  # an initial: "Ryan P Costa"
         if f in self.d["particles"] and j + 1 < len(toks):
             nxt = toks[j + 1]
+            if nxt.f in self.d["particles"] and text[t.e:nxt.s] == " ":
+                # "von der", "de la": the particles take a surname along, or nothing
+                k = self._extends(text, toks, j + 1, seed_cap) if j + 2 < len(toks) else 0
+                return 1 + k if k >= 2 else 0
             shout = prev.text.isupper() and t.text.isupper() and nxt.text.isupper() and len(nxt.f) >= 3 \
                 and nxt.f not in self.d["stop"]  # "ZURIÑE DE UNAMUNO": a name shouted whole
-            if text[t.e:nxt.s] == " " and (nxt.cap or (not seed_cap and self._known(nxt.f)[1]) or shout):
+            lower_surname = not seed_cap and not nxt.cap and len(nxt.f) >= 4 and not self._common(nxt.f) \
+                and nxt.f not in self.d["stop"] and _VOWEL.search(nxt.f) is not None  # "onno von der schulenburg"
+            if text[t.e:nxt.s] == " " and (nxt.cap or (not seed_cap and self._known(nxt.f)[1]) or shout
+                                           or lower_surname):
                 return 2 if not self.is_allowed(nxt.f) else 0
             return 0
         first, last = self._known(f)
