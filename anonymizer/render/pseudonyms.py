@@ -74,8 +74,8 @@ def _faker_names(locale: str):
         out = []
         seen = set()
         for n in names:
-            if not n or any(ch.isdigit() for ch in n) or ":" in n or " " in n.strip():
-                continue
+            if not n or any(ch.isdigit() for ch in n) or ":" in n or "." in n or " " in n.strip():
+                continue  # "Klaus-D.", "Hans D.": abbreviations (a "." reads as the end of a line)
             if n not in seen:
                 seen.add(n)
                 out.append(n)
@@ -89,7 +89,7 @@ def _faker_names(locale: str):
 
 
 faker_names = _faker_names  # public name for the fake generators (render/fakes.py)
-_FAKER_MAGIC = b"anonymizer-faker-names-1\n"
+_FAKER_MAGIC = b"anonymizer-faker-names-2\n"
 
 
 @lru_cache(maxsize=1)
