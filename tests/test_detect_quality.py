@@ -86,9 +86,9 @@ def test_user_rules(tmp_path):
     mine = WordRules.load([rules])
     assert names("thanks Tamsin!!", mine) == []
     assert names("on attend titou", mine) == ["titou"]
-    assert names("le chat de zorblax est là", mine) == ["zorblax"]
+    assert names("un zorblax dans le jardin", mine) == ["zorblax"]
     # the rules belong to the engine that loaded them: nobody else sees them
-    assert names("thanks Tamsin!!") == ["Tamsin"] and names("le chat de zorblax est là") == []
+    assert names("thanks Tamsin!!") == ["Tamsin"] and names("un zorblax dans le jardin") == []
     bad = tmp_path / "bad.yaml"
     bad.write_text("allow: 3\n", encoding="utf-8")
     with pytest.raises(ValueError, match="must be a list"):

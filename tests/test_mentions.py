@@ -263,3 +263,17 @@ def test_fuzz_refusals_seed_20261203():
     de = [("Bartl von Trotha", "onno von der schulenburg kommt um 8"), ("Onno Brandt", "passt")]
     b = run(de, "de")
     assert b[0].endswith(" kommt um 8") and gone("schulenburg", b[0]) and gone("onno", b[0])
+
+
+def test_a_lowercase_name_nobody_listed_named_by_its_verb():
+    """"youenn a dit qu'il passe", "tjark kommt um 8": a lowercase word of no list, named by
+    what follows, is a name; "bestellnummer 302-7781245" (a word nobody listed before a number)
+    and "jelto"-less ordinary words stay (fuzz: a quarter of the name survivors were these)."""
+    fr = [("Ambre Gourvennec", "youenn a dit qu'il passe vers 20h"), ("Blanche Iriart", "ok merci bcp 👍")]
+    b = run(fr, "fr")
+    assert gone("youenn", b[0]) and b[0].endswith(" a dit qu'il passe vers 20h") and b[1] == "ok merci bcp 👍"
+    de = [("Gaïdig Lartigue", "tjark kommt um 8"),
+          ("Quirin Brandt", "bestellnummer 302-7781245 is endlich da")]
+    b = run(de, "de")
+    assert gone("tjark", b[0]) and b[0].endswith(" kommt um 8")
+    assert b[1] == "bestellnummer 302-7781245 is endlich da"

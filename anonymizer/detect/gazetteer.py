@@ -103,6 +103,7 @@ _LINE_END = regex.compile(r"[^\p{L}\p{N}\n]*(?:\n|$)")
 _CLAUSE_END = regex.compile(r"[ \t]*(?:[,.;:!?)]|[^\p{L}\p{N}\n]*(?:\n|$))")
 _LEX_WORD = regex.compile(r"(?<![\p{L}\p{M}\p{N}])\p{L}[\p{L}\p{M}'’]+")
 _VOWEL = regex.compile(r"[aeiouyàâäéèêëîïôöùûüœæáíóúãõåøı]")
+_DIGITS_AFTER = regex.compile(r"[ \t:.#-]*[+(0-9]")
 _LIST_SEP = regex.compile(r"[ \t]*(?:,|&|and|und|et|y)[ \t]+")
 
 BIG_LISTS = ("first", "last", "common", "world", "initial")  # data() keys held as WordSet
@@ -417,6 +418,15 @@ class GazetteerDetector:
             # a first name in a naming context: "Dawn coming too?", "yeah dawn said", "clio a dit"
             # (3: a word, that takes no lowercase words along: not "ernst du bist")
             return 3 if common and not t.text.isupper() else 2
+        if not first and not last and not t.cap and len(f) >= 4 and f.isalpha() and not self._common(f) \
+                and f not in self.d["stop"] and f not in self.d["before"] and _VOWEL.search(f) is not None \
+                and not _RUN3.search(f) and not self._inflected(f) and not term_of(f) \
+                and not any(word_of(t.text, code) is not None for code in _LEXICON_LANGS) \
+                and not _DIGITS_AFTER.match(text, t.e) \
+                and named_here(text, t.s, t.e, lang, folded) and self._in_lexicon(text, t.s, t.e, lang):
+            # "youenn a dit qu'il passe", "tjark kommt um 8": a name nobody listed, named here (not
+            # "bestellnummer 302-7781245": a word nobody listed before a number is no contact)
+            return 2
         prev = toks[i - 1] if i else None
         adjacent_prev = prev is not None and prev.e >= t.s - 2
         if t.cap and not t.text.isupper() and adjacent_prev and prev.f.rstrip(".") in self.d["titles"] \
