@@ -400,6 +400,8 @@ class GazetteerDetector:
             return False  # "Est-ce", "Peut-être": stop words joined, not a compound first name
         if f in self.rules.deny:
             return True
+        if t.s >= 2 and text[t.s - 2:t.s] in ("l'", "l’", "L'", "L’"):
+            return False  # "l'Enel", "l'Oréal": after the elided article, a thing, not a person
         first, last = self._known(f)
         if not t.cap and not first and not last and f not in self.d["lower"] \
                 and f not in self.d["lower_lang"] and self._common(f, lang):
