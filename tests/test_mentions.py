@@ -277,3 +277,15 @@ def test_a_lowercase_name_nobody_listed_named_by_its_verb():
     b = run(de, "de")
     assert gone("tjark", b[0]) and b[0].endswith(" kommt um 8")
     assert b[1] == "bestellnummer 302-7781245 is endlich da"
+
+
+def test_a_lowercase_article_is_no_particle_and_a_name_is_replaced_whole():
+    """"2-1 pour le Real jparie": "le" is the article, not the particle of "Le Goff" (the club
+    stays); "avec le Bihan jparie" (the particle before, the name parts elsewhere in the span):
+    the whole span becomes the fake — before, "le Bi" became a first name and "han" stayed."""
+    lines = [("Nassim Ben Saïd", "non je parlais de la vraie finale, Real contre Dortmund"),
+             ("Prune Lartigue", "2-1 pour le Real jparie"),
+             ("Nassim Ben Saïd", "on mange avec le Bihan jparie")]
+    b = run(lines, "fr")
+    assert b[0] == lines[0][1] and b[1] == lines[1][1]
+    assert gone("Bihan", b[2]) and "han" not in b[2] and b[2].startswith("on mange avec ")

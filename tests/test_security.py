@@ -329,6 +329,29 @@ def test_eight_concurrent_fixes_on_one_map_stay_revealable(tmp_path):
         assert _reveal(tmp_path, repo, f"chat{i}.txt") == c
 
 
+def test_a_real_participant_named_like_an_earlier_fake_is_still_replaced(tmp_path):
+    """``fix`` keeps the fakes of files fixed before (no re-keying): when a later chat's real
+    participant bears the first name the map drew for someone else, her mentions are hers —
+    replaced, not kept as "already a pseudonym" (seen under one random key in eight concurrent
+    fixes: "ok Clémence" stayed in the output)."""
+    repo = _project(tmp_path)
+    first = "22/01/2025, 10:00 - Apolline Ferrand: Salut Léonce, à demain\n" \
+            "22/01/2025, 10:01 - Léonce Bouvier: ok Apolline, à plus\n"
+    (repo / "a.txt").write_text(first, encoding="utf-8")
+    assert run(tmp_path, "fix", "--no-ner", "a.txt", cwd=repo, key=None).returncode == 1
+    fake = (repo / "a.txt").read_text(encoding="utf-8").split(" - ", 1)[1].split()[0]  # Apolline's
+    second = f"23/01/2025, 10:00 - {fake} Pichon: Salut Gaspard, à demain\n" \
+             f"23/01/2025, 10:01 - Gaspard Lenoir: ok {fake}, à plus\n"
+    (repo / "b.txt").write_text(second, encoding="utf-8")
+    assert run(tmp_path, "fix", "--no-ner", "b.txt", cwd=repo, key=None).returncode == 1
+    fixed = (repo / "b.txt").read_text(encoding="utf-8")
+    assert "Pichon" not in fixed and f"ok {fake}," not in fixed, fixed
+    for args in (("check",), ("fix",)):                  # both files stay as they are
+        p = run(tmp_path, *args, "--no-ner", "a.txt", "b.txt", cwd=repo, key=None)
+        assert p.returncode == 0, p.stdout + p.stderr
+    assert _reveal(tmp_path, repo, "a.txt") == first and _reveal(tmp_path, repo, "b.txt") == second
+
+
 # ---------------------------------------------------------------------- 6. reveal restores all
 EVERY_KIND = (
     "22/01/2025, 18:43 - Hélène Lefèvre: Salut JEAN, salut jean ! Mon numéro : 06 12 34 56 78 "

@@ -56,10 +56,9 @@ import regex
 from ..ruleset import load_user_yaml, load_yaml, rules_dir
 from ..textutil import fold
 from .base import PERSON, Finding
-from .mention import camel_parts, ends_with_phrase, named_here, term_of, word_of
+from .mention import camel_parts, ends_with_phrase, named_here, term_of, word_anywhere, word_of
 from .mention import rules as mention_rules
 
-_LEXICON_LANGS = ("fr", "en", "de", "es", "it", "pt", "nl")
 
 TOKEN_RE = regex.compile(r"(?<![\p{L}\p{M}\p{N}_])\p{L}[\p{L}\p{M}]*(?:['’\-]\p{L}[\p{L}\p{M}]*)*\.?")
 _ELISION = regex.compile(r"(?:[dljmtsn]|qu)['’](?=\p{Lu})")
@@ -423,7 +422,7 @@ class GazetteerDetector:
         if not first and not last and not t.cap and len(f) >= 4 and f.isalpha() and not self._common(f) \
                 and f not in self.d["stop"] and f not in self.d["before"] and _VOWEL.search(f) is not None \
                 and not _RUN3.search(f) and not self._inflected(f) and not term_of(f) \
-                and not any(word_of(t.text, code) is not None for code in _LEXICON_LANGS) \
+                and not word_anywhere(t.text) \
                 and not _DIGITS_AFTER.match(text, t.e) \
                 and named_here(text, t.s, t.e, lang, folded) and self._in_lexicon(text, t.s, t.e, lang):
             # "youenn a dit qu'il passe", "tjark kommt um 8": a name nobody listed, named here (not
@@ -516,7 +515,7 @@ class GazetteerDetector:
                 or self._sentence_start(text, t.s) \
                 or f in self.d["places"] or self._compound(f) or self._common(f):
             return False
-        if any(word_of(t.text, code) is not None for code in _LEXICON_LANGS) or term_of(f):
+        if word_anywhere(t.text) or term_of(f):
             return False
         if lang == "de":
             return False  # German capitalises its nouns (and compounds: "am Hauptbahnhof")
@@ -622,8 +621,7 @@ class GazetteerDetector:
     @staticmethod
     def _rare_word(surface: str) -> bool:
         """A word of no language's list, or a rare one in each (below the mention rule's rare zipf)."""
-        rare = mention_rules()["rare"]
-        return all((w := word_of(surface, code)) is None or w.zipf < rare for code in _LEXICON_LANGS)
+        return not word_anywhere(surface, mention_rules()["rare"])
 
     def _name_like(self, t: Token) -> bool:
         f = t.f
@@ -670,7 +668,10 @@ class GazetteerDetector:
             # a particle-led surname after a cue: "chez Le Goff", "avec van Dijk"
             seed = 1
             if t.f in self.d["particles"] and i + 1 < n and toks[i + 1].cap and text[t.e:toks[i + 1].s] == " " \
-                    and self._cue_before(folded, t.s, toks[i - 1] if i else None) and not self.is_allowed(toks[i + 1].f):
+                    and self._cue_before(folded, t.s, toks[i - 1] if i else None) and not self.is_allowed(toks[i + 1].f) \
+                    and not (not t.cap and t.f in self.d["articles"]
+                             and (self._common(toks[i + 1].f, lang) or term_of(toks[i + 1].f))):
+                # (a lowercase article before a word or a club is no particle: "pour le Real")
                 j = i + 2
                 end = toks[i + 1].e
             elif (seed := self._seed(text, folded, toks, i, lang, known)):

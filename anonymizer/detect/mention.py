@@ -180,6 +180,24 @@ def word_of(surface: str, lang: str | None) -> Word | None:
     return w
 
 
+@lru_cache(maxsize=1)
+def lexicon_langs() -> tuple[str, ...]:
+    """The languages that have a word list (``rules/gazetteer/words_<lang>.txt.gz``)."""
+    return tuple(sorted(p.name[len("words_"):-len(".txt.gz")]
+                        for p in (rules_dir() / "gazetteer").glob("words_*.txt.gz")))
+
+
+@lru_cache(maxsize=65536)
+def word_anywhere(surface: str, below: int | None = None) -> bool:
+    """Is ``surface`` a word of any language's list (with a zipf of ``below`` or more, when given:
+    a rare word of every list is no word here)?"""
+    for code in lexicon_langs():
+        w = word_of(surface, code)
+        if w is not None and (below is None or w.zipf >= below):
+            return True
+    return False
+
+
 def _make_and_model(key: str) -> bool:
     """A car make before a model or a number: "renault zoe", "seat leon", "peugeot 208"."""
     ws = key.split()

@@ -248,10 +248,13 @@ class Engine:
         return out
 
     # ------------------------------------------------------------------ rendering
-    def skip(self, kind: str, value: str) -> bool:
+    def skip(self, kind: str, value: str, person=None) -> bool:
         """A value the run leaves as it is: its kind is kept by the policy, the project
         accepted it (allow words, allow-file), or it is already a pseudonym of the map
-        (hooks: a fixed file stays fixed).  The verifier exempts exactly these."""
+        (hooks: a fixed file stays fixed).  The verifier exempts exactly these.  ``person``
+        (a name's :class:`Person`): a mention of a real participant is never a pseudonym, even
+        when the map drew the same word for someone else before this person arrived (a ``fix``
+        keeps earlier fakes: "Clémence" for Apolline, then the real Clémence Pichon)."""
         s = self.settings
         if self.policy.get(kind) == "keep":
             return True
@@ -261,7 +264,13 @@ class Engine:
             from ..render.redaction import allow_hash
             if allow_hash(s.key, kind, value) in s.allow_hashes:
                 return True
-        return s.keep_pseudonyms and self.is_pseudonym(kind, value)
+        if not s.keep_pseudonyms or not self.is_pseudonym(kind, value):
+            return False
+        if kind == PERSON and person is not None:
+            full = " ".join(x for x in (person.first, person.surname) if x)
+            if full and not self.is_pseudonym(PERSON, full):
+                return False
+        return True
 
     def is_pseudonym(self, kind: str, value: str) -> bool:
         from ..render.redaction import is_fake
@@ -322,10 +331,15 @@ class Engine:
             return case_like(f.text, fake_first, person.first)
         # full: first + separator + surname as written
         fake_last = self.pmap.last_name(person.surname)
-        n1 = len(person.first)
-        sep = f.text[n1:len(f.text) - len(person.surname)] or " "
-        return (case_like(f.text[:n1], fake_first, person.first) + sep
-                + case_like(f.text[len(f.text) - len(person.surname):], fake_last, person.surname))
+        text, n1, n2 = f.text, len(person.first), len(person.surname)
+        sep = text[n1:len(text) - n2]
+        if n1 + n2 > len(text) or fold(text[:n1]) != fold(person.first) \
+                or fold(text[len(text) - n2:]) != fold(person.surname) or any(c.isalnum() for c in sep):
+            # the span is not "first sep surname" as written ("le Bihan jparie": a particle
+            # before, the name parts elsewhere): the whole span is the name, nothing kept
+            return case_like(text, f"{fake_first} {fake_last}", f"{person.first} {person.surname}")
+        return (case_like(text[:n1], fake_first, person.first) + (sep or " ")
+                + case_like(text[len(text) - n2:], fake_last, person.surname))
 
     def _render_phone(self, original: str, number: phonenumbers.PhoneNumber) -> str:
         fake = self.pmap.phone(number)
@@ -362,7 +376,7 @@ class Engine:
             return [(0, len(label), new, PHONE)] if new is not None and new != label else []
         out = []
         for f in self.matcher.find(label, label=True):
-            if self.skip(PERSON, f.text):
+            if self.skip(PERSON, f.text, f.data.get("person")):
                 out.append((f.start, f.end, None, PERSON))
                 continue
             new = self.render_finding(f, label)
@@ -388,7 +402,7 @@ class Engine:
         for sp in r.bodies:
             body = sp.text(r.raw)
             for f in found[span_i]:
-                if self.skip(f.kind, f.text):  # left on purpose: the verifier knows it
+                if self.skip(f.kind, f.text, f.data.get("person")):  # left on purpose: the verifier knows it
                     reps.append(Replacement(sp.start + f.start, sp.start + f.end, f.text, f.kind,
                                             f.detector, f.score, f.text, kept=True))
                     continue

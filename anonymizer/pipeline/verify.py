@@ -108,13 +108,13 @@ class Verifier:
                 # (a structural span is a label: a name by construction)
                 for f in () if settled else find_people(t, label=k >= n_bodies):
                     if not ours(f.start, f.end, sp.start):
-                        out.append((ri, PERSON, f.text, sp.start + f.start))
+                        out.append((ri, PERSON, f.text, sp.start + f.start, f.data.get("person")))
                 lt = t.lower()
                 for k, v in other_ix.candidates(lt):
                     pos = lt.find(v)
                     while pos >= 0:
                         if not ours(pos, pos + len(v), sp.start):
-                            out.append((ri, k, v, sp.start + pos))
+                            out.append((ri, k, v, sp.start + pos, None))
                             break
                         pos = lt.find(v, pos + 1)
                 if phones:
@@ -123,16 +123,16 @@ class Verifier:
                     for seg_start, seg in _outside(t, sp.start, ins):
                         digits = "".join(_DIGIT.findall(seg))
                         for v in phone_tails.matches(digits):
-                            out.append((ri, PHONE, v, seg_start))
+                            out.append((ri, PHONE, v, seg_start, None))
                 if compact_vals and _DIGIT.search(t):
                     # IBANs, cards, national IDs, IPs: compared without spaces, dots, dashes
                     for seg_start, seg in _outside(t, sp.start, ins):
                         comp = _COMPACT.sub("", seg).lower()
                         for k, v in compact_vals:
                             if v in comp:
-                                out.append((ri, k, v, seg_start))
+                                out.append((ri, k, v, seg_start, None))
         skip = self.engine.skip
-        return [lk for lk in out if not skip(lk[1], lk[2])]
+        return [(ri, k, v, pos) for ri, k, v, pos, person in out if not skip(k, v, person)]
 
     def new_identifiers(self, in_records, out_records, inserted):
         """Phones, e-mails and URLs the detectors find in the output, outside inserted

@@ -159,10 +159,11 @@ def label_rules() -> dict:
 
 
 def _hints_at(real: str, fake: str) -> bool:
-    """Would ``fake`` (folded) give the real name away: one holds the other ("Jeanne" for
-    Jean, "Ana" for Anabelle)?"""
-    real = fold(real)
-    return len(real) >= 3 and len(fake) >= 3 and (real in fake or fake in real)
+    """Would ``fake`` (folded) give the real name away: a word of one holds a word of the
+    other ("Jeanne" for Jean, "Ana" for Anabelle, "Jeannine" for "Jean Dupont")?"""
+    reals = [w for w in _PARTS.split(fold(real)) if len(w) >= 3]
+    fakes = [w for w in _PARTS.split(fake) if len(w) >= 3]
+    return any(r in f or f in r for r in reals for f in fakes)
 
 
 @dataclass
@@ -230,13 +231,18 @@ class PseudonymMap:
             f = fold(cand)
             if f in used or f in self.forbidden or not ok(cand) or (
                     kind in ("first", "last", "label") and (any(p in self.forbidden for p in _PARTS.split(f))
-                                                            or _hints_at(real, f))):
+                                                            or _hints_at(real, f) or self._holds_real(f))):
                 continue  # taken, or equal to / containing a real name ("Jean-Marc" when Jean is
                 # real), or giving the real name away ("Jeanne" for Jean)
             table[real] = cand
             used.add(f)
             return cand
         raise RuntimeError(f"could not find a free pseudonym for a {kind}")
+
+    def _holds_real(self, folded_fake: str) -> bool:
+        """Does the fake hold a real name word of four letters or more ("Petitjean" when a Jean
+        is real, "Jeannine" too)?"""
+        return any(len(t) >= 4 and t in folded_fake for t in self.forbidden)
 
     def keyed(self, kind: str, real: str, gen, ok=lambda v: True) -> str:
         """Generic keyed fake for detector plug-ins: ``gen(h, counter)`` gets a 256-bit
