@@ -289,3 +289,18 @@ def test_a_lowercase_article_is_no_particle_and_a_name_is_replaced_whole():
     b = run(lines, "fr")
     assert b[0] == lines[0][1] and b[1] == lines[1][1]
     assert gone("Bihan", b[2]) and "han" not in b[2] and b[2].startswith("on mange avec ")
+
+
+def test_the_owner_of_what_only_a_person_has_and_a_name_before_a_phone():
+    """"Wystan's mum", "Seonaidh's email": the model calls them places, but a place has no mum
+    and no e-mail ("London's calling" stays); "el taller de Ander 810.12.34.61": a name before a
+    phone number is no street before its house number."""
+    lines = [("Tamsin Polglase", "does anyone have Seonaidh's email"),
+             ("Ruairi Nancarrow", "anyone got the number for Wystan's mum"),
+             ("Tamsin Polglase", "London's calling tonight")]
+    b = run(lines, "en")
+    assert gone("Seonaidh", b[0]) and b[0].startswith("does anyone have ") and b[0].endswith("'s email")
+    assert gone("Wystan", b[1]) and b[1].endswith("'s mum")
+    assert b[2] == lines[2][1]
+    b = run([("Unai Txurruka", "el taller de Ander 810.12.34.61"), ("Dolores Ybarra", "vale")], "es")
+    assert gone("Ander", b[0]) and "810.12.34.61" not in b[0]

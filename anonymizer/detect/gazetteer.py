@@ -91,6 +91,7 @@ def _context_rules():
 
 
 _HOUSE_NUMBER, _AFTER_NOT_PERSON, _NOT_PERSON_TAIL = _context_rules()
+_OWNER = regex.compile(r"['’]s[ \t]+([\p{L}-]+)")
 _SPEAKER = regex.compile(r":[ \t]*[\"“\p{Lu}]")
 _LIST_WORD = r"(\p{L}[\p{L}\p{M}]*(?:['’\-]\p{L}[\p{L}\p{M}]*)*)"
 _NAME_LIST = regex.compile(r"(?<![\p{L}\p{M}\-'’])" + _LIST_WORD + r"(?:,[ \t]" + _LIST_WORD + r")+,?[ \t](?:and|&|et|und|y|e|en)[ \t]"
@@ -695,7 +696,8 @@ class GazetteerDetector:
             # score 0.9: a strong cue ("avec", "tell", "Mr.", "@") stands before it, so a NER
             # label saying place/organisation does not veto it (see names.NameDetector)
             prev = toks[i - 1] if i and toks[i - 1].e >= t.s - 2 else None
-            score = 0.9 if seed in (2, 3) or self._cue_before(folded, t.s, prev, strong=True) else 0.8
+            score = 0.9 if seed in (2, 3) or self._cue_before(folded, t.s, prev, strong=True) \
+                or self._possessor(folded, end) else 0.8
             out.append(Finding(start, end, PERSON, text[start:end], score, "gazetteer"))
             i = j
         if out and len(toks) > 2:
@@ -703,6 +705,12 @@ class GazetteerDetector:
         if len(toks) >= 3 and ("," in text):
             out = self._listed(text, out)
         return self._camel(text, folded, out, lang, known)
+
+    @staticmethod
+    def _possessor(folded: str, end: int) -> bool:
+        """"Wystan's mum", "Seonaidh's email": the owner of what only a person has."""
+        m = _OWNER.match(folded, end)
+        return m is not None and m.group(1) in mention_rules()["possessed"]
 
     def _camel(self, text, folded, out, lang, known):
         """Names inside camel-case words and hashtags: "#TeamJulien", "#ForzaGianni",
@@ -905,7 +913,7 @@ def _is_place(text: str, s: int, e: int) -> bool:
 
 # "Dalbraut 99 and …", "on Hersnapvej 75.": a name followed by a house number ends a street name
 # (not "Léa 12 ans", not a phone number "Marie 06 12 34 56 78")
-_STREET_NUMBER = regex.compile(r"[ \t]+\d{1,5}[a-zA-Z]?(?:[ \t]*(?:$|\n|[,.;:!?)]|and\b|&|st\b|street\b|str\b)"
+_STREET_NUMBER = regex.compile(r"[ \t]+\d{1,5}[a-zA-Z]?(?:[ \t]*(?:$|\n|[,.;:!?)](?!\d)|and\b|&|st\b|street\b|str\b)"
                                r"|[ \t]+(?:apt|suite|st)\b)", regex.IGNORECASE)
 _FIRM_LIST = regex.compile(r"(?<![\p{L}\p{M}])(?<!:[ \t]?)(?<!,[ \t]?)(\p{Lu}[\p{Ll}\p{M}]+), (\p{Lu}[\p{Ll}\p{M}]+),? (?:and|&) (\p{Lu}[\p{Ll}\p{M}]+)\b")
 

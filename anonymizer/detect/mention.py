@@ -111,6 +111,7 @@ def rules() -> dict:
         "after": _phrases(m.get("person_after")),
         "sports": _fold_set(m.get("sports")),
         "linking": _fold_set(m.get("linking")),
+        "possessed": _fold_set(m.get("possessed")),
         "terms": terms,
         "also_names": _fold_set(t.get("also_names")),
         "makes": _fold_set(t.get("makes")),
