@@ -598,7 +598,12 @@ class GazetteerDetector:
                 return 2 if not self.is_allowed(nxt.f) else 0
             return 0
         first, last = self._known(f)
+        if self._surname_after_first(text, prev, t):
+            return 1  # "appelle sixtine peyrelongue au…", "ruf BARTL OSTENDORF an": a known first
+            # name, then a word of no list written the same way — its surname, not left behind
         if t.cap:
+            if t.text.isupper() and f in self.d["stop"]:
+                return 0  # "THANKS KATE SO MUCH"
             if t.text.isupper() and len(f) > 3:
                 return 1 if (first or last) else 0
             return 1 if (first or last or not self._common(f)) else 0
@@ -610,6 +615,22 @@ class GazetteerDetector:
                 and not _RUN3.search(f) and _CLAUSE_END.match(text, t.e):
             return 1  # "avec daniel ropars, c'est bon", "mdr youenn lachaud 😂": a surname nobody listed
         return 0
+
+    def _surname_after_first(self, text, prev: Token, t: Token) -> bool:
+        """Is ``t`` the surname of the name ``prev`` right before it (a seed or its last part): both written
+        alike (lowercase, or SHOUTED), ``t`` no word of any list (shouted: no frequent word of the
+        chat, "MAËVA IRIART", "VIOLANTE SARDINHA"), no stop word, laugh or cue?"""
+        if prev.text.islower() != t.text.islower() or prev.text.isupper() != t.text.isupper() \
+                or not (t.text.islower() or t.text.isupper() and len(t.f) > 1):
+            return False
+        f = t.f
+        if len(f) < 3 or not f.isalpha() or f in self.d["stop"] or f in self.d["before"] \
+                or f in self.d["after"] or _RUN3.search(f) or _VOWEL.search(f) is None or term_of(f) \
+                or prev.f in self.d["stop"]:
+            return False
+        if t.text.isupper():
+            return not self._common(f) and not self._inflected(f)
+        return not self._common(f) and not word_anywhere(t.text)
 
     def _pair_closing(self, text, toks, i) -> bool:
         """"hdl burgl poppinga ❤️": the next token, a lowercase non-word too, closes the line."""
