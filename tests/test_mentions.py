@@ -323,3 +323,13 @@ def test_a_surname_nobody_lists_goes_with_its_first_name():
     b = run(en, "en")
     assert b[0].startswith("THANKS ") and b[0].endswith(" SO MUCH") and gone("kate", b[0])
     assert gone("poppinga", b[1]) and b[1].endswith(" for saturday")
+
+
+def test_a_given_name_nobody_lists_goes_with_its_surname_and_shouted_stop_words_stay():
+    """"TANCREDI IANNACONE arriva alle 8" came out "TANCREDI DELFINO arriva alle 8" (the fuzz):
+    a shouted or lowercase word of no list right before a found surname is its given name;
+    "CALL THE POLICE NOW" keeps THE (a shouted stop word after a cue was taken for a surname)."""
+    b = run([("Zeno Capuozzo", "TANCREDI IANNACONE arriva alle 8"), ("Rosalba Gioia", "ok")], "it")
+    assert gone("tancredi", b[0]) and gone("iannacone", b[0]) and b[0].endswith(" arriva alle 8")
+    b = run([("Ruby Tregear", "CALL THE POLICE NOW"), ("Logan Pendry", "why")], "en")
+    assert b[0] == "CALL THE POLICE NOW"

@@ -400,6 +400,8 @@ class GazetteerDetector:
             return False  # "Est-ce", "Peut-être": stop words joined, not a compound first name
         if f in self.rules.deny:
             return True
+        if t.text.isupper() and f in self.d["stop"] and f not in self.d["ambiguous"]:
+            return False  # "CALL THE POLICE": a shouted stop word is no name
         if t.s >= 2 and text[t.s - 2:t.s] in ("l'", "l’", "L'", "L’"):
             return False  # "l'Enel", "l'Oréal": after the elided article, a thing, not a person
         first, last = self._known(f)
@@ -616,10 +618,11 @@ class GazetteerDetector:
             return 1  # "avec daniel ropars, c'est bon", "mdr youenn lachaud 😂": a surname nobody listed
         return 0
 
-    def _surname_after_first(self, text, prev: Token, t: Token) -> bool:
+    def _surname_after_first(self, text, prev: Token, t: Token, before: bool = False) -> bool:
         """Is ``t`` the surname of the name ``prev`` right before it (a seed or its last part): both written
         alike (lowercase, or SHOUTED), ``t`` no word of any list (shouted: no frequent word of the
-        chat, "MAËVA IRIART", "VIOLANTE SARDINHA"), no stop word, laugh or cue?"""
+        chat, "MAËVA IRIART", "VIOLANTE SARDINHA"), no stop word, laugh or cue?  ``before``: ``t``
+        stands before the name ``prev`` instead ("TANCREDI IANNACONE": the given name nobody lists)."""
         if prev.text.islower() != t.text.islower() or prev.text.isupper() != t.text.isupper() \
                 or not (t.text.islower() or t.text.isupper() and len(t.f) > 1):
             return False
@@ -628,9 +631,11 @@ class GazetteerDetector:
                 or f in self.d["after"] or _RUN3.search(f) or _VOWEL.search(f) is None or term_of(f) \
                 or prev.f in self.d["stop"]:
             return False
-        if t.text.isupper():
-            return not self._common(f) and not self._inflected(f)
-        return not self._common(f) and not word_anywhere(t.text)
+        if before and t.text.isupper() and self._known(f)[0]:
+            return True  # "PRIMO IANNACONE", "MARIE DUPONT": a known first name shouted before its surname
+        if word_anywhere(t.text):   # (not "common": that list holds frequent names too, "tancredi")
+            return t.text.isupper() and self._rare_word(t.text)
+        return not self._inflected(f)
 
     def _pair_closing(self, text, toks, i) -> bool:
         """"hdl burgl poppinga ❤️": the next token, a lowercase non-word too, closes the line."""
@@ -663,7 +668,8 @@ class GazetteerDetector:
                 start = toks[k - 1].s
                 k -= 2
                 continue
-            if not self._name_like(t) and not (k == i - 1 and self._given(t)):
+            if not self._name_like(t) and not (k == i - 1 and self._given(t)) \
+                    and not self._surname_after_first(text, toks[k + 1], t, before=True):
                 break
             start = t.s
             k -= 1
@@ -703,7 +709,8 @@ class GazetteerDetector:
                 i += 1
                 continue
             count = j - i
-            while j < n and count < MAX_TOKENS and (seed != 3 or toks[j].cap):
+            while j < n and count < MAX_TOKENS and (seed != 3 or toks[j].cap
+                                                     or self._surname_after_first(text, toks[j - 1], toks[j])):
                 k = self._extends(text, toks, j, t.cap)
                 if not k:
                     break
@@ -712,7 +719,7 @@ class GazetteerDetector:
                 count += k
             # a surname seed may take unknown capitalised given names on its left ("Goulven Le Goff");
             # a first-name seed does not ("Cumple Lucía")
-            left = t.cap and not self._known(t.f)[0]
+            left = (t.cap and not self._known(t.f)[0]) or t.text.isupper() or t.text.islower()
             start = self._extend_left(text, toks, i, out[-1].end if out else -1) if left else t.s
             # score 0.9: a strong cue ("avec", "tell", "Mr.", "@") stands before it, so a NER
             # label saying place/organisation does not veto it (see names.NameDetector)
