@@ -333,3 +333,12 @@ def test_a_given_name_nobody_lists_goes_with_its_surname_and_shouted_stop_words_
     assert gone("tancredi", b[0]) and gone("iannacone", b[0]) and b[0].endswith(" arriva alle 8")
     b = run([("Ruby Tregear", "CALL THE POLICE NOW"), ("Logan Pendry", "why")], "en")
     assert b[0] == "CALL THE POLICE NOW"
+
+
+def test_a_name_after_a_cue_that_is_only_a_rare_spelling_list_entry():
+    """"bisous Aliénor", "sono da Fosca": in some language's spelling list (fosca: "dark"), but
+    no frequent word of any — after a cue it is the name; "pour Noël" stays."""
+    b = run([("Ambre Gourvennec", "bisous Aliénor ❤️"), ("Blanche Iriart", "cadeaux pour Noël")], "fr")
+    assert gone("aliénor", b[0]) and b[0].startswith("bisous ") and b[1] == "cadeaux pour Noël"
+    b = run([("Zeno Capuozzo", "sono da Fosca"), ("Rosalba Gioia", "ok")], "it")
+    assert gone("fosca", b[0]) and b[0].startswith("sono da ")

@@ -456,6 +456,10 @@ class GazetteerDetector:
                         and (self._cue_before(folded, t.s, None, strong=True) or _LINE_END.match(text, t.e)
                              or t.text.isupper() or (pair := self._pair_closing(text, toks, i)))
                         and self._in_lexicon(text, t.s, toks[i + 1].e if pair else t.e, lang))
+            if common and f not in self.d["ambiguous"] and f not in self.d["stop"] and len(f) >= 4 \
+                    and not term_of(f) and not _RUN3.search(f) and not self._compound(f) \
+                    and not word_anywhere(t.text, mention_rules()["rare"]):
+                return True  # "bisous Aliénor", "sono da Fosca": in a spelling list, as no frequent word
             return not common and not self._compound(f)
         if not t.cap and lang and lang in self.d["lower_lang"].get(f, ()):
             return True  # a common name that is a word only in other languages: "ander" in Spanish
