@@ -342,3 +342,14 @@ def test_a_name_after_a_cue_that_is_only_a_rare_spelling_list_entry():
     assert gone("aliénor", b[0]) and b[0].startswith("bisous ") and b[1] == "cadeaux pour Noël"
     b = run([("Zeno Capuozzo", "sono da Fosca"), ("Rosalba Gioia", "ok")], "it")
     assert gone("fosca", b[0]) and b[0].startswith("sono da ")
+
+
+def test_an_at_mention_names_somebody_whatever_the_word():
+    """"ciao @primo", "olá @BRÁS": an @-mention is a person even when the word is one of the
+    chat ("il primo giorno" stays); e-mail addresses are not @-mentions."""
+    lines = [("Zeno Capuozzo", "ciao @primo vieni stasera?"), ("Rosalba Gioia", "olá @BRÁS vens hoje?"),
+             ("Rosalba Gioia", "il primo giorno")]
+    b = run(lines, "it")
+    assert gone("primo", b[0]) and b[0].startswith("ciao @") and b[0].endswith(" vieni stasera?")
+    assert gone("brás", b[1]) and b[1].startswith("olá @")
+    assert b[2] == "il primo giorno"

@@ -400,6 +400,9 @@ class GazetteerDetector:
             return False  # "Est-ce", "Peut-être": stop words joined, not a compound first name
         if f in self.rules.deny:
             return True
+        if t.s >= 1 and text[t.s - 1] == "@" and (t.s == 1 or not text[t.s - 2].isalnum()) \
+                and t.e - t.s >= 2 and (t.e == len(text) or not (text[t.e].isalnum() or text[t.e] in "._@")):
+            return 2  # "@primo", "@FERNANDINHA": an @-mention names somebody, whatever the word
         if t.text.isupper() and f in self.d["stop"] and f not in self.d["ambiguous"]:
             return False  # "CALL THE POLICE": a shouted stop word is no name
         if t.s >= 2 and text[t.s - 2:t.s] in ("l'", "l’", "L'", "L’"):
