@@ -353,3 +353,16 @@ def test_an_at_mention_names_somebody_whatever_the_word():
     assert gone("primo", b[0]) and b[0].startswith("ciao @") and b[0].endswith(" vieni stasera?")
     assert gone("brás", b[1]) and b[1].startswith("olá @")
     assert b[2] == "il primo giorno"
+
+
+def test_who_is_called_before_a_number_and_whose_house():
+    """"liga ao graça para o 912…": after a call cue, with a number later on the line, a first name
+    that is a word is who is called ("que graça" and "liga ao banco para o 21…" stay); "estou em casa
+    do riwal": a name nobody lists after "casa do"."""
+    lines = [("Zeno Capuozzo", "liga ao graça para o 912 345 678 por favor"),
+             ("Rosalba Gioia", "estou em casa do riwal"), ("Rosalba Gioia", "que graça"),
+             ("Zeno Capuozzo", "liga ao banco para o 21 234 56 78")]
+    b = run(lines, "pt")
+    assert gone("graça", b[0]) and b[0].startswith("liga ao ") and "912 345 678" not in b[0]
+    assert gone("riwal", b[1]) and b[1].startswith("estou em casa do ")
+    assert b[2] == "que graça" and b[3].startswith("liga ao banco para o ")

@@ -56,7 +56,7 @@ import regex
 from ..ruleset import load_user_yaml, load_yaml, rules_dir
 from ..textutil import fold
 from .base import PERSON, Finding
-from .mention import camel_parts, ends_with_phrase, named_here, term_of, word_anywhere, word_of
+from .mention import called_here, camel_parts, ends_with_phrase, named_here, term_of, word_anywhere, word_of
 from .mention import rules as mention_rules
 
 
@@ -450,7 +450,8 @@ class GazetteerDetector:
                 return bool(first and t.cap and nxt is not None and nxt.cap and text[t.e:nxt.s] == " "
                             and not self._common(nxt.f, lang) and nxt.f not in self.d["places"])
             if first or last:
-                return t.cap or (not common and f not in self.d["stop"]) or f in self.d["lower"]
+                return t.cap or (not common and f not in self.d["stop"]) or f in self.d["lower"] \
+                    or (f not in self.d["stop"] and called_here(folded, t.s, t.e))
             pair = False
             if not t.cap:  # "dis à youenn": an unknown lowercase non-word after a strong cue; "lol
                 # torquil 😂": after any cue, closing the line; "bisous CATHERINE URKULLU": shouted

@@ -45,6 +45,7 @@ _WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+(?:['’\-][\p{L}\p{M}\p{N}]+)*['’]?
 _LETTER = regex.compile(r"[\p{L}\p{N}]")
 _SCORE = regex.compile(r"(?<!\d)\d{1,2}\s?[-:–]\s?\d{1,2}(?!\d)")
 _PHONE_AFTER = regex.compile(r"[ \t:]*[+(0-9][0-9 ./()\-]{5,}")
+_NUMBER_LATER = regex.compile(r"[^\n\d]{0,40}?[+(]?\d(?:[\d \t./()-]{5,})\d")
 _SENT_END = set(".!?…\n\r;")
 _SKIP = " \t\u00a0\u202f*_~>\"'«»“”("
 
@@ -112,6 +113,7 @@ def rules() -> dict:
         "sports": _fold_set(m.get("sports")),
         "linking": _fold_set(m.get("linking")),
         "possessed": _fold_set(m.get("possessed")),
+        "call": _phrases(cues.get("call")),
         "terms": terms,
         "also_names": _fold_set(t.get("also_names")),
         "makes": _fold_set(t.get("makes")),
@@ -281,6 +283,13 @@ def _starts_with(tail: str, phrases) -> bool:
     return False
 
 
+def called_here(folded: str, s: int, e: int) -> bool:
+    """``folded[s:e]`` right after a call cue with a number later on its line: who is called
+    ("liga ao graça para o 912…", "chiama primo al 612…"), even a word."""
+    head = folded[max(0, s - 24):s].rstrip(" \t")
+    return bool(head) and ends_with_phrase(head, rules()["call"]) and _NUMBER_LATER.match(folded, e) is not None
+
+
 def _naming(text: str, folded: str, s: int, e: int, start: bool, function_like: bool,
             vocative: bool = True) -> int:
     """0: no naming context; 2: ``@x``, ``#x`` or a cue before it; 1: another one.  ``vocative``:
@@ -291,6 +300,8 @@ def _naming(text: str, folded: str, s: int, e: int, start: bool, function_like: 
     head = folded[max(0, s - 30):s].rstrip(" \t\u00a0,:!")
     if head and ends_with_phrase(head, r["cues"]):
         return 2  # a cue: stronger than any word before it ("my name is vitoria")
+    if called_here(folded, s, e):
+        return 2
     rest = text[e:]
     nl = rest.find("\n")
     line_rest = rest if nl < 0 else rest[:nl]
