@@ -366,3 +366,18 @@ def test_who_is_called_before_a_number_and_whose_house():
     assert gone("graça", b[0]) and b[0].startswith("liga ao ") and "912 345 678" not in b[0]
     assert gone("riwal", b[1]) and b[1].startswith("estou em casa do ")
     assert b[2] == "que graça" and b[3].startswith("liga ao banco para o ")
+
+
+def test_owners_shouted_names_after_laughs_and_word_names_named_by_a_verb():
+    """Fuzz survivors: "at dawn's place" (the owner of a place is a person; "at my mum's place"
+    stays), "lol GONZAGUE LARVOR 😂" (shouted, no frequent word, after a laugh; "lol OMG", "mdr
+    TROP BIEN" stay), "prune a dit…" and "quirin kommt um 8" (a word-name or a listed surname
+    named by its verb)."""
+    b = run([("Ruby Tregear", "at dawn's place rn"), ("Logan Pendry", "at my mum's place"),
+             ("Ruby Tregear", "lol OMG")], "en")
+    assert gone("dawn", b[0]) and b[0].endswith("'s place rn") and b[1] == "at my mum's place" and b[2] == "lol OMG"
+    b = run([("Gaïdig Lartigue", "lol GONZAGUE LARVOR 😂"), ("Hauke Brandt", "quirin kommt um 8")], "de")
+    assert gone("gonzague", b[0]) and gone("larvor", b[0]) and b[0].startswith("lol ")
+    assert gone("quirin", b[1]) and b[1].endswith(" kommt um 8")
+    b = run([("Ambre Gourvennec", "prune a dit qu'il passe vers 20h"), ("Blanche Iriart", "mdr TROP BIEN")], "fr")
+    assert gone("prune", b[0]) and b[0].endswith(" a dit qu'il passe vers 20h") and b[1] == "mdr TROP BIEN"

@@ -56,7 +56,7 @@ import regex
 from ..ruleset import load_user_yaml, load_yaml, rules_dir
 from ..textutil import fold
 from .base import PERSON, Finding
-from .mention import called_here, camel_parts, ends_with_phrase, named_here, term_of, word_anywhere, word_of
+from .mention import called_here, camel_parts, ends_with_phrase, named_here, owner_here, term_of, word_anywhere, word_of
 from .mention import rules as mention_rules
 
 
@@ -91,7 +91,6 @@ def _context_rules():
 
 
 _HOUSE_NUMBER, _AFTER_NOT_PERSON, _NOT_PERSON_TAIL = _context_rules()
-_OWNER = regex.compile(r"['’]s[ \t]+([\p{L}-]+)")
 _SPEAKER = regex.compile(r":[ \t]*[\"“\p{Lu}]")
 _LIST_WORD = r"(\p{L}[\p{L}\p{M}]*(?:['’\-]\p{L}[\p{L}\p{M}]*)*)"
 _NAME_LIST = regex.compile(r"(?<![\p{L}\p{M}\-'’])" + _LIST_WORD + r"(?:,[ \t]" + _LIST_WORD + r")+,?[ \t](?:and|&|et|und|y|e|en)[ \t]"
@@ -405,9 +404,14 @@ class GazetteerDetector:
             return 2  # "@primo", "@FERNANDINHA": an @-mention names somebody, whatever the word
         if t.text.isupper() and f in self.d["stop"] and f not in self.d["ambiguous"]:
             return False  # "CALL THE POLICE": a shouted stop word is no name
+        if len(f) >= 3 and f not in self.d["stop"] and owner_here(folded, t.e) and f not in self.d["places"] \
+                and not term_of(f) and (any(self._known(f)) or f in self.d["ambiguous"] or not word_anywhere(t.text)) \
+                and not (i and (toks[i - 1].f in self.d["articles"] or toks[i - 1].f in self.d["determiners"])):
+            return 2  # "at dawn's place", "Wystan's mum": the owner of what only a person has
         if t.s >= 2 and text[t.s - 2:t.s] in ("l'", "l’", "L'", "L’"):
             return False  # "l'Enel", "l'Oréal": after the elided article, a thing, not a person
         first, last = self._known(f)
+        first = first or f in self.d["ambiguous"]  # "Prune", "Rose": names that are words are first names
         if not t.cap and not first and not last and f not in self.d["lower"] \
                 and f not in self.d["lower_lang"] and self._common(f, lang):
             return False  # the usual token: a lowercase word that is no name (no rule below takes it)
@@ -425,7 +429,7 @@ class GazetteerDetector:
             # a first name in a naming context: "Dawn coming too?", "yeah dawn said", "clio a dit"
             # (3: a word, that takes no lowercase words along: not "ernst du bist")
             return 3 if common and not t.text.isupper() else 2
-        if not first and not last and not t.cap and len(f) >= 4 and f.isalpha() and not self._common(f) \
+        if not first and not t.cap and len(f) >= 4 and f.isalpha() \
                 and f not in self.d["stop"] and f not in self.d["before"] and _VOWEL.search(f) is not None \
                 and not _RUN3.search(f) and not self._inflected(f) and not term_of(f) \
                 and not word_anywhere(t.text) \
@@ -452,6 +456,10 @@ class GazetteerDetector:
             if first or last:
                 return t.cap or (not common and f not in self.d["stop"]) or f in self.d["lower"] \
                     or (f not in self.d["stop"] and called_here(folded, t.s, t.e))
+            if t.text.isupper() and len(f) >= 4 and regex.search(r"[aeiou]", f) and f not in self.d["stop"] and not term_of(f) \
+                    and not word_anywhere(t.text, mention_rules()["rare"]) and not _RUN3.search(f) \
+                    and (i + 1 >= len(toks) or toks[i + 1].text.isupper() or _LINE_END.match(text, t.e)):
+                return True  # "lol GONZAGUE LARVOR 😂", "ciao OTTORINO": shouted, no frequent word
             pair = False
             if not t.cap:  # "dis à youenn": an unknown lowercase non-word after a strong cue; "lol
                 # torquil 😂": after any cue, closing the line; "bisous CATHERINE URKULLU": shouted
@@ -733,7 +741,7 @@ class GazetteerDetector:
             # label saying place/organisation does not veto it (see names.NameDetector)
             prev = toks[i - 1] if i and toks[i - 1].e >= t.s - 2 else None
             score = 0.9 if seed in (2, 3) or self._cue_before(folded, t.s, prev, strong=True) \
-                or self._possessor(folded, end) else 0.8
+                or owner_here(folded, end) else 0.8
             out.append(Finding(start, end, PERSON, text[start:end], score, "gazetteer"))
             i = j
         if out and len(toks) > 2:
@@ -741,12 +749,6 @@ class GazetteerDetector:
         if len(toks) >= 3 and ("," in text):
             out = self._listed(text, out)
         return self._camel(text, folded, out, lang, known)
-
-    @staticmethod
-    def _possessor(folded: str, end: int) -> bool:
-        """"Wystan's mum", "Seonaidh's email": the owner of what only a person has."""
-        m = _OWNER.match(folded, end)
-        return m is not None and m.group(1) in mention_rules()["possessed"]
 
     def _camel(self, text, folded, out, lang, known):
         """Names inside camel-case words and hashtags: "#TeamJulien", "#ForzaGianni",

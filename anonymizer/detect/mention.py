@@ -46,6 +46,7 @@ _LETTER = regex.compile(r"[\p{L}\p{N}]")
 _SCORE = regex.compile(r"(?<!\d)\d{1,2}\s?[-:–]\s?\d{1,2}(?!\d)")
 _PHONE_AFTER = regex.compile(r"[ \t:]*[+(0-9][0-9 ./()\-]{5,}")
 _NUMBER_LATER = regex.compile(r"[^\n\d]{0,40}?[+(]?\d(?:[\d \t./()-]{5,})\d")
+_OWNER = regex.compile(r"['’]s[ \t]+([\p{L}-]+)")
 _SENT_END = set(".!?…\n\r;")
 _SKIP = " \t\u00a0\u202f*_~>\"'«»“”("
 
@@ -283,6 +284,13 @@ def _starts_with(tail: str, phrases) -> bool:
     return False
 
 
+def owner_here(folded: str, e: int) -> bool:
+    """Is the word ending at ``e`` the owner of what only a person has ("Wystan's mum", "at
+    dawn's place", "Seonaidh's email")?"""
+    m = _OWNER.match(folded, e)
+    return m is not None and m.group(1) in rules()["possessed"]
+
+
 def called_here(folded: str, s: int, e: int) -> bool:
     """``folded[s:e]`` right after a call cue with a number later on its line: who is called
     ("liga ao graça para o 912…", "chiama primo al 612…"), even a word."""
@@ -302,6 +310,8 @@ def _naming(text: str, folded: str, s: int, e: int, start: bool, function_like: 
         return 2  # a cue: stronger than any word before it ("my name is vitoria")
     if called_here(folded, s, e):
         return 2
+    if owner_here(folded, e):
+        return 1  # "at dawn's place" (1: a word context still wins, "at my mum's place")
     rest = text[e:]
     nl = rest.find("\n")
     line_rest = rest if nl < 0 else rest[:nl]
