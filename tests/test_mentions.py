@@ -381,3 +381,13 @@ def test_owners_shouted_names_after_laughs_and_word_names_named_by_a_verb():
     assert gone("quirin", b[1]) and b[1].endswith(" kommt um 8")
     b = run([("Ambre Gourvennec", "prune a dit qu'il passe vers 20h"), ("Blanche Iriart", "mdr TROP BIEN")], "fr")
     assert gone("prune", b[0]) and b[0].endswith(" a dit qu'il passe vers 20h") and b[1] == "mdr TROP BIEN"
+
+
+def test_particle_chains_take_the_whole_name():
+    """"ZURIÑE DE LIZARAZU Y TXURRUKA" came out "ANDRÉ RIBEIRO Y TXURRUKA" (the shouted particle Y
+    read as an initial), "kerensa ap iolo" as "yvette ap iolo" (Welsh "ap" was no particle)."""
+    b = run([("Iñaki Etxeberria", "combinado com ZURIÑE DE LIZARAZU Y TXURRUKA para sábado"),
+             ("Dolores Ybarra", "vale")], "es")
+    assert all(gone(w, b[0]) for w in ("zuriñe", "lizarazu", "txurruka")) and b[0].endswith(" para sábado")
+    b = run([("Ruby Tregear", "call kerensa ap iolo on 07700 900123"), ("Logan Pendry", "ok")], "en")
+    assert gone("kerensa", b[0]) and gone("iolo", b[0]) and b[0].startswith("call ")

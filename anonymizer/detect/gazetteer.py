@@ -599,7 +599,7 @@ class GazetteerDetector:
         f = t.f
         if self.is_allowed(f) or _CONTRACTION.search(f) or f in self.d["places"] and not self._known(f)[1]:
             return 0
-        if len(t.text) == 1 and t.text.isupper():
+        if len(t.text) == 1 and t.text.isupper() and not (f in self.d["particles"] and prev.text.isupper()):
             return 1 if j + 1 < len(toks) and toks[j + 1].cap else 0  # an initial: "Ryan P Costa"
         if f in self.d["particles"] and j + 1 < len(toks):
             nxt = toks[j + 1]
@@ -679,11 +679,19 @@ class GazetteerDetector:
             t = toks[k]
             if text[t.e:start] != " ":
                 break
-            if t.f in self.d["particles"] and k >= 1 and self._name_like(toks[k - 1]) \
-                    and text[toks[k - 1].e:t.s] == " ":
-                start = toks[k - 1].s
-                k -= 2
-                continue
+            if t.f in self.d["particles"]:
+                # "Goulven Le Goff", "Frank van der Wiel", "ZURIÑE DE LIZARAZU": particles (two at
+                # most), then a given name
+                m = k - 1
+                if m >= 0 and toks[m].f in self.d["particles"] and text[toks[m].e:toks[m + 1].s] == " ":
+                    m -= 1
+                if m >= 0 and toks[m].e > floor and text[toks[m].e:toks[m + 1].s] == " " \
+                        and (self._name_like(toks[m]) or self._given(toks[m])
+                             or self._surname_after_first(text, toks[m + 1], toks[m], before=True)):
+                    start = toks[m].s
+                    k = m - 1
+                    continue
+                break
             if not self._name_like(t) and not (k == i - 1 and self._given(t)) \
                     and not self._surname_after_first(text, toks[k + 1], t, before=True):
                 break
