@@ -391,3 +391,15 @@ def test_particle_chains_take_the_whole_name():
     assert all(gone(w, b[0]) for w in ("zuriñe", "lizarazu", "txurruka")) and b[0].endswith(" para sábado")
     b = run([("Ruby Tregear", "call kerensa ap iolo on 07700 900123"), ("Logan Pendry", "ok")], "en")
     assert gone("kerensa", b[0]) and gone("iolo", b[0]) and b[0].startswith("call ")
+
+
+def test_a_full_name_that_does_something_at_a_sentence_start():
+    """"Klervi du Plessis a dit…", "Will Nancarrow arriva alle 8": capitalised tokens nobody lists
+    (particles between) followed by what a person does; "Le Monde a dit", "Real Madrid said
+    nothing" stay."""
+    b = run([("Ambre Gourvennec", "Klervi du Plessis a dit qu'il passe vers 20h"),
+             ("Blanche Iriart", "Le Monde a dit que non")], "fr")
+    assert gone("klervi", b[0]) and gone("plessis", b[0]) and b[0].endswith(" a dit qu'il passe vers 20h")
+    assert b[1] == "Le Monde a dit que non"
+    b = run([("Zeno Capuozzo", "Will Nancarrow arriva alle 8"), ("Rosalba Gioia", "ok")], "it")
+    assert gone("nancarrow", b[0]) and gone("will", b[0]) and b[0].endswith(" arriva alle 8")

@@ -56,7 +56,7 @@ import regex
 from ..ruleset import load_user_yaml, load_yaml, rules_dir
 from ..textutil import fold
 from .base import PERSON, Finding
-from .mention import called_here, camel_parts, ends_with_phrase, named_here, owner_here, term_of, word_anywhere, word_of
+from .mention import called_here, camel_parts, ends_with_phrase, named_here, owner_here, person_follows, term_of, word_anywhere, word_of
 from .mention import rules as mention_rules
 
 
@@ -410,6 +410,8 @@ class GazetteerDetector:
             return 2  # "at dawn's place", "Wystan's mum": the owner of what only a person has
         if t.s >= 2 and text[t.s - 2:t.s] in ("l'", "l’", "L'", "L’"):
             return False  # "l'Enel", "l'Oréal": after the elided article, a thing, not a person
+        if t.cap and not t.text.isupper() and self._sentence_start(text, t.s) and self._doer_chain(text, folded, toks, i):
+            return 2  # "Klervi du Plessis a dit…", "Will Nancarrow arriva alle 8": a full name that does something
         first, last = self._known(f)
         first = first or f in self.d["ambiguous"]  # "Prune", "Rose": names that are words are first names
         if not t.cap and not first and not last and f not in self.d["lower"] \
@@ -633,6 +635,30 @@ class GazetteerDetector:
                 and not _RUN3.search(f) and _CLAUSE_END.match(text, t.e):
             return 1  # "avec daniel ropars, c'est bon", "mdr youenn lachaud 😂": a surname nobody listed
         return 0
+
+    def _doer_chain(self, text, folded, toks, i) -> bool:
+        """At a sentence start, 2–4 capitalised tokens (particles between) then what a person does
+        ("a dit", "arriva", "kommt", "said"), one of them no frequent word nor place: a full name."""
+        j, caps, odd = i, 0, False
+        while j < len(toks) and j - i < 4:
+            u = toks[j]
+            if j > i and text[toks[j - 1].e:u.s] != " ":
+                break
+            if j > i and u.f in self.d["particles"] and j + 1 < len(toks):
+                j += 1
+                continue
+            if u.cap and not u.text.isupper():
+                if (u.f in self.d["stop"] and not (j == i and u.f in self.d["ambiguous"])) or term_of(u.f) \
+                        or u.f in self.d["places"] or self.is_allowed(u.f):
+                    return False
+                caps += 1
+                odd = odd or not word_anywhere(u.text, mention_rules()["rare"])
+            else:
+                break
+            j += 1
+        while j > i and (toks[j - 1].f in self.d["particles"] or not toks[j - 1].cap):
+            j -= 1  # never end on a particle
+        return caps >= 2 and odd and person_follows(folded, toks[j - 1].e)
 
     def _surname_after_first(self, text, prev: Token, t: Token, before: bool = False) -> bool:
         """Is ``t`` the surname of the name ``prev`` right before it (a seed or its last part): both written

@@ -284,6 +284,11 @@ def _starts_with(tail: str, phrases) -> bool:
     return False
 
 
+def person_follows(folded: str, e: int) -> bool:
+    """Does what follows ``e`` say a person does something ("a dit", "arriva", "kommt", "said")?"""
+    return _starts_with(folded[e:e + 30].lstrip(" \t\u00a0"), rules()["after"])
+
+
 def owner_here(folded: str, e: int) -> bool:
     """Is the word ending at ``e`` the owner of what only a person has ("Wystan's mum", "at
     dawn's place", "Seonaidh's email")?"""
