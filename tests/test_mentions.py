@@ -403,3 +403,16 @@ def test_a_full_name_that_does_something_at_a_sentence_start():
     assert b[1] == "Le Monde a dit que non"
     b = run([("Zeno Capuozzo", "Will Nancarrow arriva alle 8"), ("Rosalba Gioia", "ok")], "it")
     assert gone("nancarrow", b[0]) and gone("will", b[0]) and b[0].endswith(" arriva alle 8")
+
+
+def test_a_shouted_name_whose_surname_is_a_word():
+    """"ahah ZACCARIA PIETRA 😂" came out "ahah MATTIA PIETRA 😂": only the name is shouted on its
+    line, so the rarer word beside the first name is its surname; "avec MARIE DEMAIN" keeps DEMAIN
+    (a frequent word); "CRISANTO DE LIZARAZU…" keeps no part."""
+    b = run([("Zeno Capuozzo", "ahah ZACCARIA PIETRA 😂"), ("Rosalba Gioia", "d'accordo con TANCREDI CAPUOZZO per sabato")], "it")
+    assert gone("zaccaria", b[0]) and gone("pietra", b[0]) and b[0].startswith("ahah ")
+    assert gone("tancredi", b[1]) and gone("capuozzo", b[1]) and b[1].endswith(" per sabato")
+    b = run([("Ambre Gourvennec", "on se voit avec MARIE DEMAIN"), ("Blanche Iriart", "ok")], "fr")
+    assert b[0].endswith(" DEMAIN") and gone("marie", b[0])
+    b = run([("Iñaki Etxeberria", "CRISANTO DE LIZARAZU Y TXURRUKA dice q llega a las 8"), ("Dolores Ybarra", "vale")], "es")
+    assert all(gone(w, b[0]) for w in ("crisanto", "lizarazu", "txurruka")) and b[0].endswith(" dice q llega a las 8")

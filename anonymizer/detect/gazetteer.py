@@ -56,7 +56,7 @@ import regex
 from ..ruleset import load_user_yaml, load_yaml, rules_dir
 from ..textutil import fold
 from .base import PERSON, Finding
-from .mention import called_here, camel_parts, ends_with_phrase, named_here, owner_here, person_follows, term_of, word_anywhere, word_of
+from .mention import called_here, camel_parts, ends_with_phrase, lexicon_langs, named_here, owner_here, person_follows, term_of, word_anywhere, word_of
 from .mention import rules as mention_rules
 
 
@@ -455,13 +455,13 @@ class GazetteerDetector:
                 nxt = toks[i + 1] if i + 1 < len(toks) else None
                 return bool(first and t.cap and nxt is not None and nxt.cap and text[t.e:nxt.s] == " "
                             and not self._common(nxt.f, lang) and nxt.f not in self.d["places"])
-            if first or last:
-                return t.cap or (not common and f not in self.d["stop"]) or f in self.d["lower"] \
-                    or (f not in self.d["stop"] and called_here(folded, t.s, t.e))
             if t.text.isupper() and len(f) >= 4 and regex.search(r"[aeiou]", f) and f not in self.d["stop"] and not term_of(f) \
                     and not word_anywhere(t.text, mention_rules()["rare"]) and not _RUN3.search(f) \
                     and (i + 1 >= len(toks) or toks[i + 1].text.isupper() or _LINE_END.match(text, t.e)):
                 return True  # "lol GONZAGUE LARVOR 😂", "ciao OTTORINO": shouted, no frequent word
+            if first or last:
+                return t.cap or (not common and f not in self.d["stop"]) or f in self.d["lower"] \
+                    or (f not in self.d["stop"] and called_here(folded, t.s, t.e))
             pair = False
             if not t.cap:  # "dis à youenn": an unknown lowercase non-word after a strong cue; "lol
                 # torquil 😂": after any cue, closing the line; "bisous CATHERINE URKULLU": shouted
@@ -611,7 +611,8 @@ class GazetteerDetector:
                 return 1 + k if k >= 2 else 0
             shout = prev.text.isupper() and t.text.isupper() and nxt.text.isupper() and len(nxt.f) >= 3 \
                 and nxt.f not in self.d["stop"]  # "ZURIÑE DE UNAMUNO": a name shouted whole
-            lower_surname = not seed_cap and not nxt.cap and len(nxt.f) >= 4 and not self._common(nxt.f) \
+            lower_surname = not seed_cap and not nxt.cap and len(nxt.f) >= 4 \
+                and (not self._common(nxt.f) or not word_anywhere(nxt.text)) \
                 and nxt.f not in self.d["stop"] and _VOWEL.search(nxt.f) is not None  # "onno von der schulenburg"
             if text[t.e:nxt.s] == " " and (nxt.cap or (not seed_cap and self._known(nxt.f)[1]) or shout
                                            or lower_surname):
@@ -635,6 +636,23 @@ class GazetteerDetector:
                 and not _RUN3.search(f) and _CLAUSE_END.match(text, t.e):
             return 1  # "avec daniel ropars, c'est bon", "mdr youenn lachaud 😂": a surname nobody listed
         return 0
+
+    @staticmethod
+    def _frequent_word(surface: str) -> bool:
+        """A frequent word of some language that is no name there ("DEMAIN", not "PIETRA", "SOLE")."""
+        floor = mention_rules()["surname_word"]
+        return any((w := word_of(surface, code)) is not None and w.zipf >= floor and not w.named
+                   for code in lexicon_langs())
+
+    @staticmethod
+    def _shouted_pair(text, a: Token, b: Token) -> bool:
+        """Only ``a b`` is shouted on its line ("ahah ZACCARIA PIETRA 😂", "chiama ZENO PIETRA al…"):
+        a name written in capitals, not a shouted sentence ("AVEC MARIE DEMAIN SOIR")."""
+        ls = text.rfind("\n", 0, a.s) + 1
+        le = text.find("\n", b.e)
+        le = len(text) if le < 0 else le
+        others = regex.findall(r"\p{L}{2,}", text[ls:a.s] + " " + text[b.e:le])
+        return not any(w.isupper() for w in others)
 
     def _doer_chain(self, text, folded, toks, i) -> bool:
         """At a sentence start, 2–4 capitalised tokens (particles between) then what a person does
@@ -676,7 +694,8 @@ class GazetteerDetector:
         if before and t.text.isupper() and self._known(f)[0]:
             return True  # "PRIMO IANNACONE", "MARIE DUPONT": a known first name shouted before its surname
         if word_anywhere(t.text):   # (not "common": that list holds frequent names too, "tancredi")
-            return t.text.isupper() and self._rare_word(t.text)
+            return t.text.isupper() and (self._rare_word(t.text) or not before and self._shouted_pair(text, prev, t)
+                                         and not self._frequent_word(t.text))
         return not self._inflected(f)
 
     def _pair_closing(self, text, toks, i) -> bool:
@@ -713,7 +732,7 @@ class GazetteerDetector:
                     m -= 1
                 if m >= 0 and toks[m].e > floor and text[toks[m].e:toks[m + 1].s] == " " \
                         and (self._name_like(toks[m]) or self._given(toks[m])
-                             or self._surname_after_first(text, toks[m + 1], toks[m], before=True)):
+                             or self._surname_after_first(text, toks[k + 1], toks[m], before=True)):
                     start = toks[m].s
                     k = m - 1
                     continue

@@ -98,6 +98,7 @@ def rules() -> dict:
         "opener": int(m.get("opener_zipf", 54)),
         "english": int(m.get("english_zipf", 45)),
         "rare": int(m.get("rare_zipf", 35)),
+        "surname_word": int(m.get("surname_word_zipf", 48)),
         "noun": int(m.get("german_noun_zipf", 45)),
         "article_names": frozenset(m.get("names_after_article", []) or []),
         "determiners": {k: _fold_set(v) for k, v in (m.get("determiners") or {}).items()},
