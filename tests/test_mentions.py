@@ -416,3 +416,16 @@ def test_a_shouted_name_whose_surname_is_a_word():
     assert b[0].endswith(" DEMAIN") and gone("marie", b[0])
     b = run([("Iñaki Etxeberria", "CRISANTO DE LIZARAZU Y TXURRUKA dice q llega a las 8"), ("Dolores Ybarra", "vale")], "es")
     assert all(gone(w, b[0]) for w in ("crisanto", "lizarazu", "txurruka")) and b[0].endswith(" dice q llega a las 8")
+
+
+def test_a_name_that_is_only_a_rare_word_after_a_cue_or_doing_something():
+    """"baci tancredi ❤️" (tancredi: a rare Italian word), "Tancredi a dit…": a listed surname or a
+    word of no list that does something at a sentence start; "Hauptbahnhof hier" (a German noun)
+    and "avec plaisir" stay."""
+    b = run([("Zeno Capuozzo", "baci tancredi ❤️"), ("Rosalba Gioia", "Leberecht arriva alle 8")], "it")
+    assert gone("tancredi", b[0]) and b[0].startswith("baci ")
+    assert gone("leberecht", b[1]) and b[1].endswith(" arriva alle 8")
+    b = run([("Gaïdig Lartigue", "Hauptbahnhof hier"), ("Hauke Brandt", "ok")], "de")
+    assert b[0] == "Hauptbahnhof hier"
+    b = run([("Ambre Gourvennec", "Tancredi a dit qu'il passe vers 20h"), ("Blanche Iriart", "avec plaisir")], "fr")
+    assert gone("tancredi", b[0]) and b[1] == "avec plaisir"

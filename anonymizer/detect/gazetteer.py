@@ -460,12 +460,13 @@ class GazetteerDetector:
                     and (i + 1 >= len(toks) or toks[i + 1].text.isupper() or _LINE_END.match(text, t.e)):
                 return True  # "lol GONZAGUE LARVOR 😂", "ciao OTTORINO": shouted, no frequent word
             if first or last:
-                return t.cap or (not common and f not in self.d["stop"]) or f in self.d["lower"] \
+                return t.cap or ((not common or not self._plain_word(t.text)) and f not in self.d["stop"]) or f in self.d["lower"] \
                     or (f not in self.d["stop"] and called_here(folded, t.s, t.e))
             pair = False
             if not t.cap:  # "dis à youenn": an unknown lowercase non-word after a strong cue; "lol
                 # torquil 😂": after any cue, closing the line; "bisous CATHERINE URKULLU": shouted
-                return (len(f) >= 4 and not self._common(f) and f not in self.d["stop"] and not self._inflected(f)
+                return (len(f) >= 4 and (not self._common(f) or not self._plain_word(t.text)) and f not in self.d["stop"]
+                        and not self._inflected(f)
                         and not _RUN3.search(f)
                         and (self._cue_before(folded, t.s, None, strong=True) or _LINE_END.match(text, t.e)
                              or t.text.isupper() or (pair := self._pair_closing(text, toks, i)))
@@ -491,6 +492,10 @@ class GazetteerDetector:
         if self.d["verbs"] is not None and len(f) >= 3 and (not common or first or last) \
                 and not (prev is not None and prev.f in self.d["determiners"]) and self.d["verbs"].match(folded, t.e):
             return 2  # "Shovda is from…", "Dexter lives on…", "Hakuba had given…": a strong cue
+        if len(f) >= 4 and self._sentence_start(text, t.s) and f not in self.d["stop"] and not place \
+                and not term_of(f) and not self._plain_word(t.text) and (lang != "de" or first or last) \
+                and person_follows(folded, t.e):
+            return 2  # "Tancredi a dit…", "Leberecht arriva alle 8": no word, and a person's doing after
         after_article = adjacent_prev and prev.f in self.d["articles"] and (common or place)
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         if start and not common and not place and len(f) >= 3 and not self._compound(f) and "'" not in f \
@@ -636,6 +641,13 @@ class GazetteerDetector:
                 and not _RUN3.search(f) and _CLAUSE_END.match(text, t.e):
             return 1  # "avec daniel ropars, c'est bon", "mdr youenn lachaud 😂": a surname nobody listed
         return 0
+
+    @staticmethod
+    def _plain_word(surface: str) -> bool:
+        """A word of some language's list, no name there and not rare ("hope" is, "tancredi" is not)."""
+        rare = mention_rules()["rare"]
+        return any((w := word_of(surface, code)) is not None and not w.named and w.zipf >= rare
+                   for code in lexicon_langs())
 
     @staticmethod
     def _frequent_word(surface: str) -> bool:
