@@ -429,3 +429,18 @@ def test_a_name_that_is_only_a_rare_word_after_a_cue_or_doing_something():
     assert b[0] == "Hauptbahnhof hier"
     b = run([("Ambre Gourvennec", "Tancredi a dit qu'il passe vers 20h"), ("Blanche Iriart", "avec plaisir")], "fr")
     assert gone("tancredi", b[0]) and b[1] == "avec plaisir"
+
+
+def test_a_known_name_part_inside_a_longer_name_takes_the_whole_name():
+    """"Kerensa Tregear-Polglase" came out "Ariel Pollard-Polglase", "Zenzi Schwarzenböck" (beside
+    the participant Vroni Schwarzenböck) "Zenzi Säuberlich": the hyphenated part and the given name
+    go too, the family keeps one fake surname; "Frau Schwarzenböck" and "Buzzer says Ortega" keep
+    their words."""
+    lines = [("Siobhan Penhaligon", "Kerensa Tregear-Polglase on the wedding list??"),
+             ("Kerensa Tregear", "her mum's mistake"), ("Vroni Schwarzenböck", "Zenzi Schwarzenböck"),
+             ("Siobhan Penhaligon", "Frau Schwarzenböck kommt, Buzzer says Schwarzenböck")]
+    b = run(lines, "de")
+    assert gone("polglase", b[0]) and gone("tregear", b[0]) and gone("kerensa", b[0])
+    assert gone("zenzi", b[2]) and gone("schwarzenböck", b[2])
+    assert b[3].startswith("Frau ") and " kommt, Buzzer says " in b[3]
+    assert b[2].split()[-1] == b[3].split()[1]             # one family, one fake surname

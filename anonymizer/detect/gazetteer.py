@@ -493,7 +493,7 @@ class GazetteerDetector:
                 and not (prev is not None and prev.f in self.d["determiners"]) and self.d["verbs"].match(folded, t.e):
             return 2  # "Shovda is from…", "Dexter lives on…", "Hakuba had given…": a strong cue
         if len(f) >= 4 and self._sentence_start(text, t.s) and f not in self.d["stop"] and not place \
-                and not term_of(f) and not self._plain_word(t.text) and (lang != "de" or first or last) \
+                and not term_of(f) and not self._plain_word(t.text) and (first or last or lang != "de" and not self._common(f)) \
                 and person_follows(folded, t.e):
             return 2  # "Tancredi a dit…", "Leberecht arriva alle 8": no word, and a person's doing after
         after_article = adjacent_prev and prev.f in self.d["articles"] and (common or place)
