@@ -642,6 +642,14 @@ class GazetteerDetector:
             return 1  # "avec daniel ropars, c'est bon", "mdr youenn lachaud 😂": a surname nobody listed
         return 0
 
+    def given_name_like(self, surface: str) -> bool:
+        """Could ``surface`` (capitalised, before a known surname) be somebody's given name: a
+        listed first name or no word of any spelling list, no stop word, title or cue, and no
+        plain word of any language ("Zenzi", not "Frau", "Buzzer")?"""
+        f = fold(surface)
+        return (self._known(f)[0] or not self._common(f)) and f not in self.d["stop"] \
+            and f not in self.d["titles"] and f not in self.d["before"] and not self._plain_word(surface)
+
     @staticmethod
     def _plain_word(surface: str) -> bool:
         """A word of some language's list, no name there and not rare ("hope" is, "tancredi" is not)."""

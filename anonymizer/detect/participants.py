@@ -17,7 +17,7 @@ import regex
 from ..identities import Identities
 from ..textutil import fold
 from .base import PERSON, Finding
-from .mention import camel_parts, is_mention, lexicon_langs, word_of, rules as mention_rules
+from .mention import camel_parts, is_mention
 
 _SEP = "[ \u00a0\u202f\\-]"
 # genitive/possessive endings kept after a name (reveal.py puts names back before them too)
@@ -28,7 +28,7 @@ _HYPHENATED = regex.compile(r"-\p{Lu}[\p{L}\p{M}]*(?:-\p{L}[\p{L}\p{M}]*)*(?![\p
 _GIVEN_BEFORE = regex.compile(r"(?<![\p{L}\p{M}\p{N}'’@#])(\p{Lu}[\p{Ll}\p{M}]{2,}) $")
 
 
-def _widen(text: str, s: int, e: int, role: str, lang: str | None) -> tuple[int, int, bool]:
+def _widen(text: str, s: int, e: int, role: str) -> tuple[int, int, bool]:
     """A known name part inside a longer name is that longer name: a capitalised hyphenated
     part after it ("Kerensa Tregear" + "-Polglase"), a capitalised given name that is no word
     before a known surname alone ("Zenzi" + "Schwarzenböck"): nothing of the name is left."""
@@ -40,12 +40,7 @@ def _widen(text: str, s: int, e: int, role: str, lang: str | None) -> tuple[int,
         b = _GIVEN_BEFORE.search(text, max(0, s - 40), s)
         if b is not None:
             from .gazetteer import detector
-            g, f = detector(), fold(b.group(1))
-            rare = mention_rules()["rare"]
-            if (g._known(f)[0] or not g._common(f)) and f not in g.d["stop"] and f not in g.d["titles"] \
-                    and f not in g.d["before"] and not any(
-                    (w := word_of(b.group(1), code)) is not None and not w.named and w.zipf >= rare
-                    for code in {lang, *lexicon_langs()} - {None}):
+            if detector().given_name_like(b.group(1)):
                 s, widened = b.start(1), True
     return s, e, widened
 
@@ -144,7 +139,7 @@ class ParticipantMatcher:
                 return
             data = {"role": "first" if role == "nick" else role, "person": person}
             if not label:
-                s, e, widened = _widen(text, s, e, role, lang)
+                s, e, widened = _widen(text, s, e, role)
                 if widened:
                     data = {}  # another person, who shares a name part: "Kerensa Tregear-Polglase",
                     # "Zenzi Schwarzenböck" beside Vroni Schwarzenböck (rendering makes them a person)
