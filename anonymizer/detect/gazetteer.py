@@ -642,6 +642,10 @@ class GazetteerDetector:
             return 1  # "avec daniel ropars, c'est bon", "mdr youenn lachaud 😂": a surname nobody listed
         return 0
 
+    def is_first_name(self, surface: str) -> bool:
+        """Is ``surface`` a listed first name?"""
+        return bool(self._known(fold(surface))[0])
+
     def given_name_like(self, surface: str) -> bool:
         """Could ``surface`` (capitalised, before a known surname) be somebody's given name: a
         listed first name or no word of any spelling list, no stop word, title or cue, and no

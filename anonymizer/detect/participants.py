@@ -40,7 +40,10 @@ def _widen(text: str, s: int, e: int, role: str) -> tuple[int, int, bool]:
         b = _GIVEN_BEFORE.search(text, max(0, s - 40), s)
         if b is not None:
             from .gazetteer import detector
-            if detector().given_name_like(b.group(1)):
+            g = detector()
+            # (not when the known "surname" is a given name itself: "Szia Péter!" to Kovács Péter,
+            # a Hungarian name written surname first)
+            if not g.is_first_name(text[s:e]) and g.given_name_like(b.group(1)):
                 s, widened = b.start(1), True
     return s, e, widened
 
