@@ -444,3 +444,14 @@ def test_a_known_name_part_inside_a_longer_name_takes_the_whole_name():
     assert gone("zenzi", b[2]) and gone("schwarzenböck", b[2])
     assert b[3].startswith("Frau ") and " kommt, Buzzer says " in b[3]
     assert b[2].split()[-1] == b[3].split()[1]             # one family, one fake surname
+
+
+def test_a_word_name_addressed_after_a_greeting_and_a_rare_word_named_by_its_verb():
+    """"oye paz vienes esta noche?": after a greeting that opens the message, a name that is a
+    word is addressed like at a message start ("la paz mundial" stays); "tancredi arriva alle 8"
+    (a rare Italian word, a listed surname) is named by its verb."""
+    b = run([("Eva Sol", "oye paz vienes esta noche?"), ("Ana Ruiz", "la paz mundial")], "es")
+    assert gone("paz", b[0]) and b[0].startswith("oye ") and b[0].endswith(" vienes esta noche?")
+    assert b[1] == "la paz mundial"
+    b = run([("Zeno Capuozzo", "tancredi arriva alle 8"), ("Rosalba Gioia", "ok")], "it")
+    assert gone("tancredi", b[0]) and b[0].endswith(" arriva alle 8")

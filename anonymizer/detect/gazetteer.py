@@ -434,7 +434,7 @@ class GazetteerDetector:
         if not first and not t.cap and len(f) >= 4 and f.isalpha() \
                 and f not in self.d["stop"] and f not in self.d["before"] and _VOWEL.search(f) is not None \
                 and not _RUN3.search(f) and not self._inflected(f) and not term_of(f) \
-                and not word_anywhere(t.text) \
+                and not self._plain_word(t.text) and (first or last or not self._common(f) or not word_anywhere(t.text)) \
                 and not _DIGITS_AFTER.match(text, t.e) \
                 and named_here(text, t.s, t.e, lang, folded) and self._in_lexicon(text, t.s, t.e, lang):
             # "youenn a dit qu'il passe", "tjark kommt um 8": a name nobody listed, named here (not

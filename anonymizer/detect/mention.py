@@ -116,6 +116,7 @@ def rules() -> dict:
         "linking": _fold_set(m.get("linking")),
         "possessed": _fold_set(m.get("possessed")),
         "call": _phrases(cues.get("call")),
+        "greetings": _phrases(m.get("greetings")),
         "terms": terms,
         "also_names": _fold_set(t.get("also_names")),
         "makes": _fold_set(t.get("makes")),
@@ -304,6 +305,16 @@ def called_here(folded: str, s: int, e: int) -> bool:
     return bool(head) and ends_with_phrase(head, rules()["call"]) and _NUMBER_LATER.match(folded, e) is not None
 
 
+def _greeted(text: str, folded: str, s: int) -> bool:
+    """Is ``s`` right after a greeting that opens the message or sentence ("oye paz vienes?")?"""
+    base = max(0, s - 16)
+    head = folded[base:s].rstrip(" \t\u00a0,")
+    for g in rules()["greetings"]:
+        if head.endswith(g) and (len(head) == len(g) or not head[-len(g) - 1].isalnum()):
+            return any(_at_start(text, base + len(head) - len(g)))
+    return False
+
+
 def _naming(text: str, folded: str, s: int, e: int, start: bool, function_like: bool,
             vocative: bool = True) -> int:
     """0: no naming context; 2: ``@x``, ``#x`` or a cue before it; 1: another one.  ``vocative``:
@@ -331,7 +342,7 @@ def _naming(text: str, folded: str, s: int, e: int, start: bool, function_like: 
         return True  # "…, x"
     nxt = _next_words(folded, e, 2)
     if nxt:
-        if start:
+        if start or _greeted(text, folded, s):
             if not function_like and (nxt[0] in r["pronouns"] or nxt[0] in r["verbs2"]
                                       or nxt[0].startswith(("t'", "t’"))):
                 return True  # "clio tu viens", "rose t'as", "Mercedes vienes"
